@@ -1,0 +1,72 @@
+"""The application factory: ``create_app(settings)`` returns the Litestar app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from tka_registry.accounts.api import AuthController
+from tka_registry.accounts.auth import PUBLIC, TokenAuthenticationMiddleware, access, access_guard
+from tka_registry.db import close_database, engine_for, open_database
+from tka_registry.dependencies import DEPENDENCIES
+from tka_registry.employers.api import EmployerController
+from tka_registry.http_errors import EXCEPTION_HANDLERS
+from tka_registry.permits.api import PermitController, VisaIndexController
+from tka_registry.rules.calendar import utc_now
+from tka_registry.settings import Settings, load_settings
+from tka_registry.system.api import health
+from tka_registry.workers.api import WorkerController
+
+ROUTE_HANDLERS = [
+    health,
+    AuthController,
+    EmployerController,
+    WorkerController,
+    PermitController,
+    VisaIndexController,
+]
+
+
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
+) -> Litestar:
+    """The registry's app on the database named by ``settings.database_url``."""
+    settings = settings or load_settings()
+    engine = engine_for(settings.database_url)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        await open_database(engine)
+        try:
+            yield
+        finally:
+            await close_database(engine)
+
+    return Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        lifespan=[database],
+        state=State({"settings": settings, "clock": clock}),
+        dependencies=DEPENDENCIES,
+        guards=[access_guard],
+        middleware=[DefineMiddleware(TokenAuthenticationMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_request_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="TKA Registry",
+            version="1",
+            path="/schema",
+            # The schema and its viewer are public: the API's own guard protects the data.
+            openapi_router=Router(
+                "/schema", route_handlers=[], include_in_schema=False, opt=access(PUBLIC)
+            ),
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,112 @@
+"""The one place that turns a database URL into a Piccolo engine, runs migrations and opens
+write transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+from tka_registry.settings import sqlite_path
+
+MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
+os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
+
+
+def all_tables() -> list[type[Table]]:
+    """Every table of the registry, parents before children."""
+    from tka_registry.accounts.tables import AccessToken, Account
+    from tka_registry.audit.tables import AuditEntry
+    from tka_registry.employers.tables import Employer
+    from tka_registry.permits.tables import Permit, VisaIndex
+    from tka_registry.workers.tables import Passport, Worker
+
+    return [Employer, Worker, Passport, VisaIndex, Permit, Account, AccessToken, AuditEntry]
+
+
+def engine_for(database_url: str) -> Engine[Any]:
+    """A Piccolo engine for ``sqlite:///file`` or ``postgresql://user@host:port/db``."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=30)
+    if database_url.startswith(("postgresql://", "postgres://")):
+        return PostgresEngine(config={"dsn": database_url}, extensions=(), log_queries=False)
+    raise ValueError(
+        f"TKA_DATABASE_URL must start with sqlite:/// or postgresql://, got {database_url!r}"
+    )
+
+
+def bind(engine: Engine[Any]) -> None:
+    """Point every table, and Piccolo's migration machinery, at ``engine``."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from tka_registry import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in [*all_tables(), Migration]:
+        table._meta.db = engine
+
+
+def is_sqlite(engine: Engine[Any]) -> bool:
+    return engine.engine_type == "sqlite"
+
+
+async def open_database(engine: Engine[Any], *, pool_size: int = 10) -> None:
+    """Start what the engine needs: WAL on SQLite, a connection pool on PostgreSQL."""
+    bind(engine)
+    if is_sqlite(engine):
+        await engine.run_ddl("PRAGMA journal_mode=WAL")
+    else:
+        await engine.start_connection_pool(min_size=1, max_size=pool_size)  # type: ignore[attr-defined]
+
+
+async def close_database(engine: Engine[Any]) -> None:
+    if not is_sqlite(engine):
+        await engine.close_connection_pool()  # type: ignore[attr-defined]
+
+
+@asynccontextmanager
+async def write_transaction(engine: Engine[Any]) -> AsyncIterator[None]:
+    """One transaction for a change; joins the surrounding one when already inside it.
+
+    SQLite takes the write lock up front (immediate) so concurrent read-then-write requests
+    wait their turn instead of failing with "database is locked".
+    """
+    if engine.transaction_exists():
+        yield
+        return
+    if is_sqlite(engine):
+        transaction = engine.transaction(transaction_type=TransactionType.immediate)  # type: ignore[call-arg]
+    else:
+        transaction = engine.transaction()
+    async with transaction:
+        yield
+
+
+async def migrate(engine: Engine[Any]) -> list[str]:
+    """Apply every pending migration in ``migrations/``; answers the ids applied."""
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+    from piccolo.apps.migrations.tables import Migration
+
+    from tka_registry.piccolo_app import APP_CONFIG
+
+    bind(engine)
+    await Migration.create_table(if_not_exists=True)
+    before = set(await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name))
+    manager = ForwardsMigrationManager(app_name=APP_CONFIG.app_name)
+    with contextlib.redirect_stdout(io.StringIO()):  # Piccolo narrates each step
+        result = await manager.run_migrations(APP_CONFIG)
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")
+    after = set(await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name))
+    return sorted(after - before)

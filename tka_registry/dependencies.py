@@ -1,0 +1,42 @@
+"""Values handlers receive: the settings, the instant, the Jakarta day and the caller."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.rules.calendar import jakarta_today
+from tka_registry.settings import Settings
+
+
+def provide_settings(state: State) -> Settings:
+    return state.settings  # type: ignore[no-any-return]
+
+
+def provide_now(state: State) -> datetime:
+    return state.clock()  # type: ignore[no-any-return]
+
+
+def provide_today(now: datetime) -> date:
+    return jakarta_today(now)
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    actor = request.scope.get("user")
+    if actor is None:
+        raise NotAuthorizedException("sign in first")
+    return actor  # type: ignore[no-any-return]
+
+
+DEPENDENCIES = {
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
+    "today": Provide(provide_today, sync_to_thread=False),
+    "actor": Provide(provide_actor, sync_to_thread=False),
+}

@@ -1,0 +1,90 @@
+"""Words printed on documents, in Bahasa Indonesia and English: dates, sexes, permit kinds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MONTHS = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+# ICAO Doc 9303 part 4: sex is M, F or X (unspecified) in the passport's data page.
+SEXES = {
+    "M": ("Laki-laki", "Male"),
+    "F": ("Perempuan", "Female"),
+    "X": ("Tidak ditentukan", "Unspecified"),
+}
+
+# UU 6/2011 arts. 48-60: ITAS limited stay permit, ITAP permanent stay permit.
+PERMIT_KINDS = {
+    "ITAS": ("Izin Tinggal Terbatas", "Limited Stay Permit"),
+    "ITAP": ("Izin Tinggal Tetap", "Permanent Stay Permit"),
+}
+
+# Application kinds an officer decides; an unknown code is printed as it is.
+APPLICATION_KINDS = {
+    "itas_new": ("Permohonan Izin Tinggal Terbatas baru", "New limited stay permit"),
+    "itas_extension": ("Perpanjangan Izin Tinggal Terbatas", "Extension of limited stay permit"),
+    "itap_conversion": (
+        "Alih status ke Izin Tinggal Tetap",
+        "Conversion to permanent stay permit",
+    ),
+    "itap_extension": ("Perpanjangan Izin Tinggal Tetap", "Extension of permanent stay permit"),
+    "second_home": ("Izin Tinggal Rumah Kedua (E33)", "Second Home stay permit (E33)"),
+}
+
+SECOND_HOME_SPONSOR = ("Rumah Kedua", "Second Home")
+
+
+def long_date(day: date, language: str = "id") -> str:
+    """``day`` written out, e.g. "5 Januari 2027" (``id``) or "5 January 2027" (``en``)."""
+    months = MONTHS["en" if language == "en" else "id"]
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def pair(labels: tuple[str, str], language: str = "id") -> tuple[str, str]:
+    """A bilingual (Indonesian, English) label as (primary, secondary) for ``language``."""
+    indonesian, english = labels
+    return (english, indonesian) if language == "en" else (indonesian, english)
+
+
+def sex_labels(sex: str) -> tuple[str, str]:
+    """(Indonesian, English) for an ICAO sex code; the code itself when unknown."""
+    return SEXES.get(sex.strip().upper(), (sex, sex))
+
+
+def permit_kind_labels(kind: str) -> tuple[str, str]:
+    """(Indonesian, English) name of a permit kind code such as ``ITAS``."""
+    return PERMIT_KINDS.get(kind.strip().upper(), (kind, kind))
+
+
+def application_kind_labels(kind: str) -> tuple[str, str]:
+    """(Indonesian, English) name of an application kind code such as ``itas_extension``."""
+    return APPLICATION_KINDS.get(kind, (kind, kind))

@@ -1,0 +1,377 @@
+"""The one place that turns a document template and its data into PDF bytes.
+
+Each process builds one :class:`DocumentRenderer` (Jinja environment with autoescape, one
+WeasyPrint ``FontConfiguration``, stylesheets parsed once) and reuses it; that, the font choice
+and a flat layout make a render several times faster than a plain ``HTML(...).write_pdf()``
+(``bench/bench_documents.py`` measures each lever). The renderer fetches nothing from the network
+and no file outside ``templates/documents``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from tka_registry.documents import labels
+from tka_registry.documents.qr import qr_svg
+from tka_registry.rules.nationality import nationality_name
+
+# Bump whenever a template or the stylesheet changes what a document looks like: stored
+# documents record the version they were rendered with, and officers re-render older ones.
+TEMPLATE_VERSION = "documents-1"
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
+STYLESHEET = TEMPLATES_DIR / "documents.css"
+FONT_FAMILY = "Document Serif"
+# Chosen by measurement (bench/bench_documents.py): DejaVu Serif subsets faster than Noto Serif
+# and reads as a formal serif; English lines are set in the same face, not a third italic file.
+FONT_FILES: dict[tuple[str, str], Path] = {
+    ("normal", "normal"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    ("bold", "normal"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
+    ("normal", "italic"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"),
+}
+PDF_VARIANT = "pdf/a-3u"
+WIB = timezone(timedelta(hours=7))  # documents are dated in Palembang's time zone
+
+
+@dataclass(frozen=True)
+class Office:
+    """The issuing office as printed in the letterhead."""
+
+    name: str = "Kantor Imigrasi Kelas I TPI Palembang"
+    address: str = "Palembang, Sumatera Selatan"
+    city: str = "Palembang"
+
+
+@dataclass(frozen=True)
+class PermitDocument:
+    """Everything printed on a stay-permit document (ITAS/ITAP). ``None`` or "" means absent.
+
+    ``employer_name`` None marks a Second Home holder (no sponsor); ``nationality`` is the stored
+    canonical code (ISO 3166-1 alpha-3 or ICAO's own).
+    """
+
+    permit_number: str | None
+    register_number: str | None
+    kind: str | None
+    visa_index: str | None
+    holder_name: str | None
+    sex: str | None
+    birth_date: date | None
+    birth_place: str | None
+    nationality: str | None
+    passport_number: str | None
+    issued_on: date | None
+    expires_on: date | None
+    address: str | None
+    verify_url: str | None
+    employer_name: str | None = None
+    position: str | None = None
+    issuing_office: str = Office.name
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    """An officer's decision on an application, written to the applicant or employer."""
+
+    register_number: str | None
+    approved: bool
+    decided_on: date | None
+    officer_name: str | None
+    addressee_name: str | None
+    applicant_name: str | None
+    worker_name: str | None
+    worker_nationality: str | None
+    application_kind: str | None
+    reason: str | None = None
+    addressee_address: str | None = None
+    passport_number: str | None = None
+    submitted_on: date | None = None
+    permit_number: str | None = None
+    letter_number: str | None = None
+    officer_id: str | None = None
+
+
+class DocumentIncomplete(ValueError):
+    """A document lacks data it must print; ``missing`` names the fields (API: 409)."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__(f"document lacks: {', '.join(missing)}")
+        self.missing = missing
+
+
+_PERMIT_OPTIONAL = {"employer_name", "position", "issuing_office"}
+_LETTER_OPTIONAL = {
+    "reason",
+    "addressee_address",
+    "passport_number",
+    "submitted_on",
+    "permit_number",
+    "letter_number",
+    "officer_id",
+}
+
+
+def _absent(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def missing_fields(document: PermitDocument | DecisionLetter) -> tuple[str, ...]:
+    """Names of the fields ``document`` must print but lacks; empty when it can be rendered."""
+    if isinstance(document, PermitDocument):
+        optional = set(_PERMIT_OPTIONAL)
+        if _absent(document.employer_name):
+            optional.add("position")  # a Second Home holder has no employer and no position
+        elif _absent(document.position):
+            return (*_missing(document, optional), "position")
+    else:
+        optional = set(_LETTER_OPTIONAL)
+        if not document.approved and _absent(document.reason):
+            return (*_missing(document, optional), "reason")
+    return _missing(document, optional)
+
+
+def _missing(document: Any, optional: set[str]) -> tuple[str, ...]:
+    return tuple(
+        spec.name
+        for spec in fields(document)
+        if spec.name not in optional and _absent(getattr(document, spec.name))
+    )
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only files under the allowed paths.
+
+    Every other URL (http, https, data, ftp, files elsewhere) is refused, so text from users
+    can never make the renderer fetch anything; refused URLs are kept in ``refused``.
+    """
+
+    def __init__(self, allowed: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.allowed = tuple(path.resolve() for path in allowed)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or parts.netloc not in ("", "localhost") or not self._permits(path):
+            self.refused.append(url)
+            raise ValueError(f"document renderer refuses to fetch {url!r}")
+        return super().fetch(path.as_uri(), headers)
+
+    def _permits(self, path: Path) -> bool:
+        return any(path == root or root in path.parents for root in self.allowed)
+
+
+def font_face_css(family: str, files: dict[tuple[str, str], Path]) -> str:
+    """``@font-face`` rules binding ``family`` to fixed font files, one per (weight, style)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for (weight, style), path in files.items()
+    )
+
+
+class DocumentRenderer:
+    """Jinja templates, fonts and stylesheets of one process, prepared once and reused."""
+
+    def __init__(self, font_files: dict[tuple[str, str], Path] = FONT_FILES) -> None:
+        self.environment = Environment(
+            loader=FileSystemLoader(TEMPLATES_DIR),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.font_config = FontConfiguration()
+        self.fetcher = LocalOnlyFetcher([TEMPLATES_DIR])
+        font_fetcher = LocalOnlyFetcher(font_files.values())
+        self.stylesheets = [
+            CSS(
+                string=font_face_css(FONT_FAMILY, font_files),
+                font_config=self.font_config,
+                url_fetcher=font_fetcher,
+            ),
+            CSS(
+                filename=STYLESHEET,
+                font_config=self.font_config,
+                url_fetcher=self.fetcher,
+            ),
+        ]
+
+    def html(self, template: str, context: dict[str, Any]) -> str:
+        """The HTML of ``template`` (a name under templates/documents) filled with ``context``."""
+        return self.environment.get_template(template).render(
+            template_version=TEMPLATE_VERSION, **context
+        )
+
+    def pdf(self, html: str) -> bytes:
+        """PDF/A-3u bytes of ``html`` laid out with the prepared fonts and stylesheets."""
+        document = HTML(
+            string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=self.fetcher
+        )
+        result = document.write_pdf(
+            stylesheets=self.stylesheets,
+            font_config=self.font_config,
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=b"tka-registry",
+        )
+        assert result is not None  # write_pdf returns the bytes when no target is given
+        return bytes(result)
+
+
+@cache
+def renderer() -> DocumentRenderer:
+    """This process's renderer, built on first use."""
+    return DocumentRenderer()
+
+
+def _bilingual_date(day: date, language: str) -> tuple[str, str]:
+    return labels.pair((labels.long_date(day, "id"), labels.long_date(day, "en")), language)
+
+
+def _created(day: date) -> str:
+    """A fixed document timestamp (midnight WIB of ``day``) so a re-render gives the same bytes."""
+    return datetime.combine(day, time(0, 0), WIB).isoformat()
+
+
+def _common(language: str, day: date) -> dict[str, Any]:
+    return {
+        "lang": "en" if language == "en" else "id",
+        "office": Office(),
+        "created_iso": _created(day),
+        "L": {key: labels.pair(value, language) for key, value in DOCUMENT_LABELS.items()},
+    }
+
+
+def _nationality(code: str, language: str) -> tuple[str, str]:
+    return labels.pair((nationality_name(code, "id"), nationality_name(code, "en")), language)
+
+
+def permit_html(doc: PermitDocument, language: str = "id") -> str:
+    """The HTML of a permit document; raises :class:`DocumentIncomplete`."""
+    missing = missing_fields(doc)
+    if missing:
+        raise DocumentIncomplete(missing)
+    assert doc.issued_on and doc.expires_on and doc.birth_date and doc.verify_url  # checked
+    sponsor = (
+        (doc.employer_name, doc.employer_name)
+        if doc.employer_name
+        else labels.pair(labels.SECOND_HOME_SPONSOR, language)
+    )
+    context = {
+        **_common(language, doc.issued_on),
+        "doc": doc,
+        "kind_name": labels.pair(labels.permit_kind_labels(doc.kind or ""), language),
+        "sex": labels.pair(labels.sex_labels(doc.sex or ""), language),
+        "birth_date": _bilingual_date(doc.birth_date, language),
+        "issued_on": _bilingual_date(doc.issued_on, language),
+        "expires_on": _bilingual_date(doc.expires_on, language),
+        "nationality": _nationality(doc.nationality or "", language),
+        "sponsor": sponsor,
+        "qr_svg": qr_svg(doc.verify_url),
+    }
+    return renderer().html("permit.html", context)
+
+
+def decision_html(letter: DecisionLetter, language: str = "id") -> str:
+    """The HTML of a decision letter; raises :class:`DocumentIncomplete`."""
+    missing = missing_fields(letter)
+    if missing:
+        raise DocumentIncomplete(missing)
+    assert letter.decided_on  # checked by missing_fields
+    subject = DECISION_SUBJECTS[letter.approved]
+    context = {
+        **_common(language, letter.decided_on),
+        "letter": letter,
+        "subject": labels.pair(subject, language),
+        "kind": labels.pair(
+            labels.application_kind_labels(letter.application_kind or ""), language
+        ),
+        "nationality": _nationality(letter.worker_nationality or "", language),
+        "decided_on": _bilingual_date(letter.decided_on, language),
+        "submitted_on": (
+            _bilingual_date(letter.submitted_on, language) if letter.submitted_on else None
+        ),
+    }
+    template = "decision_approval.html" if letter.approved else "decision_rejection.html"
+    return renderer().html(template, context)
+
+
+def render_permit(doc: PermitDocument, language: str = "id") -> bytes:
+    """PDF bytes of a stay-permit document (``language`` "id" or "en" leads the labels)."""
+    return renderer().pdf(permit_html(doc, language))
+
+
+def render_decision(letter: DecisionLetter, language: str = "id") -> bytes:
+    """PDF bytes of an approval or rejection letter."""
+    return renderer().pdf(decision_html(letter, language))
+
+
+def render_document(document: PermitDocument | DecisionLetter, language: str = "id") -> bytes:
+    """PDF bytes of either kind of document."""
+    if isinstance(document, PermitDocument):
+        return render_permit(document, language)
+    return render_decision(document, language)
+
+
+# (Indonesian, English) of every label the templates print.
+DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
+    "number": ("Nomor", "Number"),
+    "holder_section": ("Data Pemegang Izin", "Permit Holder"),
+    "holder_name": ("Nama Lengkap", "Full Name"),
+    "sex": ("Jenis Kelamin", "Sex"),
+    "birth": ("Tempat, Tanggal Lahir", "Place and Date of Birth"),
+    "nationality": ("Kewarganegaraan", "Nationality"),
+    "passport": ("Nomor Paspor", "Passport Number"),
+    "permit_section": ("Data Izin Tinggal", "Stay Permit"),
+    "kind": ("Jenis Izin Tinggal", "Type of Permit"),
+    "visa_index": ("Indeks Visa", "Visa Index"),
+    "permit_number": ("Nomor Izin Tinggal", "Permit Number"),
+    "register_number": ("Nomor Register", "Register Number"),
+    "issued_on": ("Tanggal Terbit", "Date of Issue"),
+    "expires_on": ("Berlaku Sampai Dengan", "Valid Until"),
+    "sponsor_section": ("Penjamin dan Tempat Tinggal", "Sponsor and Residence"),
+    "sponsor": ("Penjamin / Pemberi Kerja", "Sponsor / Employer"),
+    "position": ("Jabatan", "Position"),
+    "address": ("Alamat di Indonesia", "Address in Indonesia"),
+    "office": ("Kantor Penerbit", "Issuing Office"),
+    "verify_note": (
+        "Pindai kode QR untuk memeriksa keabsahan dan status izin tinggal ini.",
+        "Scan the QR code to check that this permit is genuine and still valid.",
+    ),
+    "issued_at": ("Dikeluarkan di", "Issued at"),
+    "e_signed": (
+        "Dokumen ini ditandatangani secara elektronik dan tidak memerlukan tanda tangan basah.",
+        "This document is signed electronically and needs no handwritten signature.",
+    ),
+    "letter_number": ("Nomor", "Number"),
+    "nature": ("Sifat", "Nature"),
+    "nature_value": ("Biasa", "Ordinary"),
+    "subject": ("Hal", "Subject"),
+    "to": ("Kepada Yth.", "To"),
+    "salutation": ("Dengan hormat,", "Dear Sir or Madam,"),
+    "applicant": ("Pemohon / Penjamin", "Applicant / Sponsor"),
+    "worker": ("Nama Orang Asing", "Foreign National"),
+    "application_kind": ("Jenis Permohonan", "Type of Application"),
+    "submitted_on": ("Tanggal Permohonan", "Date of Application"),
+    "decided_on": ("Tanggal Keputusan", "Date of Decision"),
+    "reason": ("Alasan penolakan", "Reason for rejection"),
+    "on_behalf": ("a.n. Kepala", "on behalf of the Head of Office"),
+    "deciding_officer": ("Pejabat yang memutuskan", "Deciding officer"),
+}
+
+DECISION_SUBJECTS: dict[bool, tuple[str, str]] = {
+    True: ("Persetujuan Permohonan Izin Tinggal", "Approval of Stay Permit Application"),
+    False: ("Penolakan Permohonan Izin Tinggal", "Rejection of Stay Permit Application"),
+}

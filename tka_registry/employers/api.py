@@ -1,0 +1,48 @@
+"""JSON API for employers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Actor
+from tka_registry.employers import service
+from tka_registry.employers.schemas import EmployerIn, EmployerOut, EmployerPatch
+from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.settings import Settings
+
+
+class EmployerController(Controller):
+    path = "/api/v1/employers"
+    tags = ["employers"]
+
+    @post("/", opt=access(*OFFICE_ROLES))
+    async def create(
+        self, data: EmployerIn, actor: Actor, settings: Settings, now: datetime
+    ) -> EmployerOut:
+        return await service.create_employer(actor, data, settings=settings, now=now)
+
+    @get("/", opt=access(*READERS))
+    async def list_employers(
+        self,
+        actor: Actor,
+        q: str | None = None,
+        regency: str | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page[EmployerOut]:
+        return await service.list_employers(actor, q=q, regency=regency, limit=limit, offset=offset)
+
+    @get("/{employer_id:int}", opt=access(*READERS))
+    async def read(self, employer_id: int, actor: Actor) -> EmployerOut:
+        return await service.get_employer(actor, employer_id)
+
+    @patch("/{employer_id:int}", opt=access(*OFFICE_ROLES))
+    async def update(
+        self, employer_id: int, data: EmployerPatch, actor: Actor, settings: Settings, now: datetime
+    ) -> EmployerOut:
+        return await service.update_employer(actor, employer_id, data, settings=settings, now=now)

@@ -1,0 +1,17 @@
+"""Employers: the sponsors (penjamin) of foreign workers (UU 6/2011 arts. 63, 71)."""
+
+from piccolo.columns import Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class Employer(Table):
+    name = Varchar(length=200, null=False)
+    nib = Varchar(length=13, unique=True, null=False)
+    npwp = Varchar(length=16, unique=True, null=False)
+    address = Text(null=False)
+    regency = Varchar(length=100, index=True, null=False)
+    sector = Varchar(length=100, null=False)
+    email = Varchar(length=254, null=False, default="")
+    phone = Varchar(length=40, null=False, default="")
+    created_at = Timestamptz(null=False)
+    updated_at = Timestamptz(null=False)

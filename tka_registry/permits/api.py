@@ -1,0 +1,81 @@
+"""JSON API for permits and visa indexes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Actor
+from tka_registry.errors import InvalidInput
+from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.permits import service
+from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
+from tka_registry.rules.permits import PermitKind, PermitStatus
+from tka_registry.settings import Settings
+
+
+class PermitController(Controller):
+    path = "/api/v1/permits"
+    tags = ["permits"]
+
+    @post("/", opt=access(*OFFICE_ROLES))
+    async def issue(
+        self, data: PermitIn, actor: Actor, settings: Settings, today: date, now: datetime
+    ) -> PermitOut:
+        """Issue a permit; renewing a valid one needs ``supersedes_id`` naming it (else 409)."""
+        return await service.issue_permit(actor, data, today=today, settings=settings, now=now)
+
+    @get("/", opt=access(*READERS))
+    async def list_permits(
+        self,
+        actor: Actor,
+        settings: Settings,
+        today: date,
+        worker_id: int | None = None,
+        employer_id: int | None = None,
+        status: str | None = None,
+        kind: PermitKind | None = None,
+        visa_index: Annotated[str | None, Parameter(max_length=10)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page[PermitOut]:
+        if status is not None and status not in set(PermitStatus):
+            raise InvalidInput("status", f'unknown status "{status}": one of {list(PermitStatus)}')
+        return await service.list_permits(
+            actor,
+            worker_id=worker_id,
+            employer_id=employer_id,
+            status=status,
+            kind=kind.value if kind else None,
+            visa_index=visa_index,
+            limit=limit,
+            offset=offset,
+            today=today,
+            settings=settings,
+        )
+
+    @get("/{permit_id:int}", opt=access(*READERS))
+    async def read(
+        self, permit_id: int, actor: Actor, settings: Settings, today: date
+    ) -> PermitOut:
+        return await service.get_permit(actor, permit_id, today=today, settings=settings)
+
+    @patch("/{permit_id:int}", opt=access(*OFFICE_ROLES))
+    async def revoke(
+        self, permit_id: int, data: PermitRevocation, actor: Actor, settings: Settings, today: date
+    ) -> PermitOut:
+        """Revoke a permit. Nothing else of a permit is ever edited: issue a new one instead."""
+        return await service.revoke_permit(actor, permit_id, data, today=today, settings=settings)
+
+
+class VisaIndexController(Controller):
+    path = "/api/v1/visa-indexes"
+    tags = ["permits"]
+
+    @get("/", opt=access(*READERS))
+    async def list_indexes(self) -> list[VisaIndexOut]:
+        return await service.list_visa_indexes()

@@ -1,0 +1,313 @@
+"""Issuing, renewing and revoking permits. A renewal supersedes; history is never overwritten."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from piccolo.query.methods.select import Select
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.audit.service import record
+from tka_registry.db import write_transaction
+from tka_registry.employers.tables import Employer
+from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from tka_registry.pagination import Page
+from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
+from tka_registry.permits.tables import Permit, VisaIndex
+from tka_registry.rules import permits as rules
+from tka_registry.settings import Settings
+from tka_registry.workers.tables import Passport, Worker
+
+
+def permit_out(
+    row: dict[str, Any], *, today: date, settings: Settings, superseded_by: int | None
+) -> PermitOut:
+    """A permit row with its status derived on ``today`` (Asia/Jakarta)."""
+    status = rules.permit_status(
+        expires_on=row["expires_on"],
+        today=today,
+        revoked=row["revoked_on"] is not None,
+        superseded=not row["is_current"],
+        extension_window_days=settings.extension_window_days,
+    )
+    overstay = rules.overstay_days(row["expires_on"], today) if row["is_current"] else 0
+    if row["revoked_on"] is not None:
+        overstay = 0
+    return PermitOut(
+        id=row["id"],
+        worker_id=row["worker"],
+        kind=row["kind"],
+        visa_index=row["visa_index"],
+        number=row["number"],
+        issued_on=row["issued_on"],
+        expires_on=row["expires_on"],
+        employer_id=row["employer"],
+        supersedes_id=row["supersedes"],
+        superseded_by_id=superseded_by,
+        status=status,
+        days_to_expiry=rules.days_to_expiry(row["expires_on"], today),
+        overstay_days=overstay,
+        overstay_fine_idr=rules.overstay_fine_idr(overstay, settings.overstay_fine_per_day_idr),
+        revoked_on=row["revoked_on"],
+        revocation_reason=row["revocation_reason"],
+        register_number=row["register_number"],
+        created_at=row["created_at"],
+    )
+
+
+async def permits_out(
+    rows: list[dict[str, Any]], *, today: date, settings: Settings
+) -> list[PermitOut]:
+    """Rows as output, each with the id of the permit that superseded it."""
+    ids = [row["id"] for row in rows]
+    successors = (
+        await Permit.select(Permit.id, Permit.supersedes).where(Permit.supersedes.is_in(ids))
+        if ids
+        else []
+    )
+    by_old = {s["supersedes"]: s["id"] for s in successors}
+    return [
+        permit_out(row, today=today, settings=settings, superseded_by=by_old.get(row["id"]))
+        for row in rows
+    ]
+
+
+def _scoped(query: Select, actor: Actor) -> Select:
+    if actor.is_employer:
+        return query.where(Permit.worker.employer == actor.employer_id)
+    return query
+
+
+async def get_permit(actor: Actor, permit_id: int, *, today: date, settings: Settings) -> PermitOut:
+    row = await _scoped(Permit.select(), actor).where(Permit.id == permit_id).first()
+    if row is None:
+        raise NotFound("id", f"no permit with id {permit_id}")
+    return (await permits_out([row], today=today, settings=settings))[0]
+
+
+async def _visa_index(code: str, kind: str) -> dict[str, Any]:
+    index = await VisaIndex.select().where(VisaIndex.code == code.upper()).first()
+    if index is None or not index["active"]:
+        known = [
+            r["code"]
+            for r in await VisaIndex.select(VisaIndex.code).where(VisaIndex.active.eq(True))
+        ]
+        raise InvalidInput("visa_index", f'unknown visa index "{code}": one of {", ".join(known)}')
+    if kind not in index["kinds"].split(","):
+        raise InvalidInput(
+            "kind",
+            f"index {index['code']} carries {index['kinds'].replace(',', ' or ')}, not {kind}",
+        )
+    return index
+
+
+async def _sponsor(data: PermitIn, index: dict[str, Any], worker: dict[str, Any]) -> int | None:
+    if not index["requires_sponsor"]:
+        if data.employer_id is not None:
+            raise InvalidInput(
+                "employer_id", f"index {index['code']} has no sponsoring employer: leave it empty"
+            )
+        return None
+    employer_id = data.employer_id if data.employer_id is not None else worker["employer"]
+    if employer_id is None:
+        raise InvalidInput("employer_id", f"index {index['code']} needs a sponsoring employer")
+    if not await Employer.exists().where(Employer.id == employer_id):
+        raise InvalidInput("employer_id", f"no employer with id {employer_id}")
+    return int(employer_id)
+
+
+async def _chain(head_id: int | None) -> list[rules.PermitSpan]:
+    """The worker's permits from the first to the current head, following ``supersedes``."""
+    spans: list[rules.PermitSpan] = []
+    while head_id is not None:
+        row = await Permit.select().where(Permit.id == head_id).first()
+        if row is None:
+            break
+        spans.insert(
+            0, rules.PermitSpan(row["kind"], row["visa_index"], row["issued_on"], row["expires_on"])
+        )
+        head_id = row["supersedes"]
+    return spans
+
+
+def _length_breaches(
+    data: PermitIn, index: dict[str, Any], chain: list[rules.PermitSpan], settings: Settings
+) -> list[rules.RuleBreach]:
+    breaches = rules.dates_breaches(data.issued_on, data.expires_on)
+    if breaches:
+        return breaches
+    if data.kind == rules.PermitKind.ITAP:
+        return rules.itap_length_breaches(
+            data.issued_on, data.expires_on, settings.itap_validity_years
+        )
+    if data.kind == rules.PermitKind.ITAS:
+        # The ITAS totals run over the unbroken ITAS part of the chain.
+        itas_tail: list[rules.PermitSpan] = []
+        for span in reversed(chain):
+            if span.kind != rules.PermitKind.ITAS:
+                break
+            itas_tail.insert(0, span)
+        return rules.itas_total_breaches(
+            earlier=itas_tail,
+            issued_on=data.issued_on,
+            expires_on=data.expires_on,
+            is_work_index=index["category"] == "work",
+            itas_total_max_years=settings.itas_total_max_years,
+            work_itas_total_max_years=settings.work_itas_total_max_years,
+        )
+    return []
+
+
+def _check_supersession(data: PermitIn, head: dict[str, Any] | None, today: date) -> None:
+    if data.supersedes_id is not None and (head is None or head["id"] != data.supersedes_id):
+        current = f"its current permit is {head['id']}" if head else "it has no permit yet"
+        raise Conflict(
+            "supersedes_id",
+            f"permit {data.supersedes_id} is not the worker's current permit ({current})",
+        )
+    head_valid = head is not None and head["revoked_on"] is None and head["expires_on"] >= today
+    if head_valid and data.supersedes_id is None:
+        assert head is not None
+        raise Conflict(
+            "supersedes_id",
+            f"the worker holds valid permit {head['number']} (id {head['id']}) until "
+            f"{head['expires_on'].isoformat()}: name it in supersedes_id to renew it",
+        )
+
+
+async def issue_permit(
+    actor: Actor, data: PermitIn, *, today: date, settings: Settings, now: datetime
+) -> PermitOut:
+    """Issue a permit, superseding the worker's current one, in one transaction."""
+    async with write_transaction(Permit._meta.db):
+        # Touching the worker row first serialises concurrent issues for the same worker.
+        await Worker.update({Worker.updated_at: now}).where(Worker.id == data.worker_id)
+        worker = await Worker.select().where(Worker.id == data.worker_id).first()
+        if worker is None:
+            raise InvalidInput("worker_id", f"no worker with id {data.worker_id}")
+        index = await _visa_index(data.visa_index, data.kind)
+        employer_id = await _sponsor(data, index, worker)
+        head = (
+            await Permit.select()
+            .where((Permit.worker == worker["id"]) & Permit.is_current.eq(True))
+            .first()
+        )
+        _check_supersession(data, head, today)
+        problems = _length_breaches(
+            data, index, await _chain(head["id"] if head else None), settings
+        )
+        passport = (
+            await Passport.select(Passport.number, Passport.expires_on)
+            .where(Passport.worker == worker["id"])
+            .order_by(Passport.expires_on, ascending=False)
+            .first()
+        )
+        if passport is None:
+            raise InvalidInput("worker_id", "the worker has no passport on record")
+        problems += rules.passport_cover_breaches(passport["expires_on"], data.expires_on)
+        if problems:
+            raise InvalidInput.of([FieldProblem(p.field, p.reason) for p in problems])
+        if await Permit.exists().where(Permit.number == data.number):
+            raise Conflict("number", f"permit number {data.number} is on record already")
+        if head is not None:
+            await Permit.update({Permit.is_current: False}).where(Permit.id == head["id"])
+        values = {
+            "worker": worker["id"],
+            "kind": data.kind.value,
+            "visa_index": index["code"],
+            "number": data.number,
+            "issued_on": data.issued_on,
+            "expires_on": data.expires_on,
+            "employer": employer_id,
+            "supersedes": head["id"] if head else None,
+            "register_number": data.register_number,
+        }
+        rows = await Permit.insert(Permit(**values, is_current=True, created_at=now))
+        permit_id = rows[0]["id"]
+        await Worker.update({Worker.current_permit_id: permit_id}).where(Worker.id == worker["id"])
+        await record(actor, "permit.issue", "permit", permit_id, {"after": values})
+    return await get_permit(actor, permit_id, today=today, settings=settings)
+
+
+async def revoke_permit(
+    actor: Actor, permit_id: int, data: PermitRevocation, *, today: date, settings: Settings
+) -> PermitOut:
+    async with write_transaction(Permit._meta.db):
+        row = await Permit.select().where(Permit.id == permit_id).first()
+        if row is None:
+            raise NotFound("id", f"no permit with id {permit_id}")
+        if row["revoked_on"] is not None:
+            raise Conflict("revoked_on", f"permit was revoked on {row['revoked_on'].isoformat()}")
+        if data.revoked_on < row["issued_on"]:
+            raise InvalidInput(
+                "revoked_on", f"a permit cannot be revoked before its issue {row['issued_on']}"
+            )
+        await Permit.update(
+            {Permit.revoked_on: data.revoked_on, Permit.revocation_reason: data.revocation_reason}
+        ).where(Permit.id == permit_id)
+        await record(actor, "permit.revoke", "permit", permit_id, data.model_dump(mode="json"))
+    return await get_permit(actor, permit_id, today=today, settings=settings)
+
+
+def status_condition(status: str, today: date, window_days: int, alias: str = "p") -> str:
+    """SQL (with ``{}`` placeholders filled by :func:`status_arguments`) for a derived status."""
+    conditions = {
+        "revoked": f"{alias}.revoked_on IS NOT NULL",
+        "superseded": f"{alias}.revoked_on IS NULL AND NOT {alias}.is_current",
+        "expired": f"{alias}.revoked_on IS NULL AND {alias}.is_current AND {alias}.expires_on < {{}}",
+        "expiring": f"{alias}.revoked_on IS NULL AND {alias}.is_current"
+        f" AND {alias}.expires_on >= {{}} AND {alias}.expires_on <= {{}}",
+        "active": f"{alias}.revoked_on IS NULL AND {alias}.is_current AND {alias}.expires_on > {{}}",
+    }
+    return conditions[status]
+
+
+def status_arguments(status: str, today: date, window_days: int) -> list[date]:
+    edge = date.fromordinal(today.toordinal() + window_days)
+    return {"expired": [today], "expiring": [today, edge], "active": [edge]}.get(status, [])
+
+
+async def list_permits(
+    actor: Actor,
+    *,
+    worker_id: int | None,
+    employer_id: int | None,
+    status: str | None,
+    kind: str | None,
+    visa_index: str | None,
+    limit: int,
+    offset: int,
+    today: date,
+    settings: Settings,
+) -> Page[PermitOut]:
+    clauses, arguments = ["1 = 1"], []
+    if actor.is_employer:
+        clauses.append("w.employer = {}")
+        arguments.append(actor.employer_id)
+    for column, value in (("p.worker", worker_id), ("p.employer", employer_id), ("p.kind", kind)):
+        if value is not None:
+            clauses.append(f"{column} = {{}}")
+            arguments.append(value)
+    if visa_index is not None:
+        clauses.append("p.visa_index = {}")
+        arguments.append(visa_index.upper())
+    if status is not None:
+        clauses.append(status_condition(status, today, settings.extension_window_days))
+        arguments.extend(status_arguments(status, today, settings.extension_window_days))
+    where = " AND ".join(clauses)
+    base = f"FROM permit p JOIN worker w ON w.id = p.worker WHERE {where}"
+    total = (await Permit.raw(f"SELECT count(*) AS n {base}", *arguments))[0]["n"]
+    rows = await Permit.raw(
+        f"SELECT p.* {base} ORDER BY p.expires_on, p.id LIMIT {{}} OFFSET {{}}",
+        *arguments,
+        limit,
+        offset,
+    )
+    items = await permits_out(rows, today=today, settings=settings)
+    return Page[PermitOut](items=items, total=total, limit=limit, offset=offset)
+
+
+async def list_visa_indexes() -> list[VisaIndexOut]:
+    rows = await VisaIndex.select().order_by(VisaIndex.code)
+    return [VisaIndexOut(**{**row, "kinds": row["kinds"].split(",")}) for row in rows]

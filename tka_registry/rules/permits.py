@@ -1,0 +1,188 @@
+"""Stay-permit rules: kinds, lengths, passport cover, derived status and overstay.
+
+Every threshold is a parameter whose default is the matching field of ``Settings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from tka_registry.rules.calendar import add_years
+
+
+class PermitKind(StrEnum):
+    """ITK visit, ITAS limited and ITAP permanent stay permits (UU 6/2011 art. 48)."""
+
+    ITK = "ITK"
+    ITAS = "ITAS"
+    ITAP = "ITAP"
+
+
+class PermitStatus(StrEnum):
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class RuleBreach:
+    """A rule a permit breaks: the field to fix and a reason a clerk can act on."""
+
+    field: str
+    reason: str
+
+
+def permit_status(
+    *,
+    expires_on: date,
+    today: date,
+    revoked: bool,
+    superseded: bool,
+    extension_window_days: int = 30,
+) -> PermitStatus:
+    """The status of a permit on ``today`` (the Asia/Jakarta calendar day).
+
+    A permit is valid through its expiry date; ``expiring`` from ``extension_window_days``
+    before it, when an extension may be filed (imigrasi.go.id extension table).
+    """
+    if revoked:
+        return PermitStatus.REVOKED
+    if superseded:
+        return PermitStatus.SUPERSEDED
+    if today > expires_on:
+        return PermitStatus.EXPIRED
+    if (expires_on - today).days <= extension_window_days:
+        return PermitStatus.EXPIRING
+    return PermitStatus.ACTIVE
+
+
+def days_to_expiry(expires_on: date, today: date) -> int:
+    """Days left until the last valid day (0 on it, negative once expired)."""
+    return (expires_on - today).days
+
+
+def overstay_days(expires_on: date, today: date) -> int:
+    """Days stayed after the permit's last valid day (PP 28/2019); 0 while valid."""
+    return max(0, (today - expires_on).days)
+
+
+def overstay_fine_idr(days: int, fine_per_day_idr: int = 1_000_000) -> int:
+    """Overstay fine in rupiah: Rp 1,000,000 per day (PP 28/2019)."""
+    return max(0, days) * fine_per_day_idr
+
+
+def faces_deportation(days: int, deportation_days: int = 60) -> bool:
+    """Beyond 60 days of overstay the foreigner is deported and banned (UU 6/2011 art. 78)."""
+    return days > deportation_days
+
+
+def extension_window_opens(expires_on: date, window_days: int = 30) -> date:
+    """First day an extension may be filed: 30 days before expiry (imigrasi.go.id)."""
+    return date.fromordinal(expires_on.toordinal() - window_days)
+
+
+def in_extension_window(expires_on: date, applied_on: date, window_days: int = 30) -> bool:
+    """An extension is filed no earlier than 30 days before expiry and no later than expiry."""
+    return extension_window_opens(expires_on, window_days) <= applied_on <= expires_on
+
+
+def dates_breaches(issued_on: date, expires_on: date) -> list[RuleBreach]:
+    """A permit must end after it begins."""
+    if expires_on <= issued_on:
+        return [
+            RuleBreach(
+                "expires_on",
+                f"permit expires on {expires_on.isoformat()}, not after it is issued "
+                f"on {issued_on.isoformat()}",
+            )
+        ]
+    return []
+
+
+def passport_cover_breaches(passport_expires_on: date, permit_expires_on: date) -> list[RuleBreach]:
+    """The passport must be valid on every day of the permit, its last day included."""
+    if passport_expires_on < permit_expires_on:
+        return [
+            RuleBreach(
+                "expires_on",
+                f"passport expires on {passport_expires_on.isoformat()}, before the permit's "
+                f"expiry {permit_expires_on.isoformat()}: renew the passport first",
+            )
+        ]
+    return []
+
+
+def itap_length_breaches(
+    issued_on: date, expires_on: date, itap_validity_years: int = 5
+) -> list[RuleBreach]:
+    """An ITAP is valid 5 years (UU 6/2011 art. 54; imigrasi.go.id)."""
+    limit = add_years(issued_on, itap_validity_years)
+    if expires_on > limit:
+        return [
+            RuleBreach(
+                "expires_on",
+                f"an ITAP is valid at most {itap_validity_years} years: "
+                f"expiry must be on or before {limit.isoformat()}",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class PermitSpan:
+    """One earlier permit of the same chain: its kind, index and dates."""
+
+    kind: str
+    visa_index: str
+    issued_on: date
+    expires_on: date
+
+    @property
+    def days(self) -> int:
+        return (self.expires_on - self.issued_on).days
+
+
+def itas_total_breaches(
+    *,
+    earlier: Sequence[PermitSpan],
+    issued_on: date,
+    expires_on: date,
+    is_work_index: bool,
+    itas_total_max_years: int = 10,
+    work_itas_total_max_years: int = 6,
+) -> list[RuleBreach]:
+    """ITAS limits over a chain of consecutive ITAS permits.
+
+    PP 40/2023: ITAS up to 10 years in total. For E23 work permits (imigrasi.go.id extension
+    table): an extension may not be longer than the first grant, and the total may not exceed
+    6 years. ``earlier`` are the chain's previous ITAS permits, oldest first.
+    """
+    breaches: list[RuleBreach] = []
+    itas_chain = [span for span in earlier if span.kind == PermitKind.ITAS]
+    years = work_itas_total_max_years if is_work_index else itas_total_max_years
+    start = itas_chain[0].issued_on if itas_chain else issued_on
+    limit = add_years(start, years)
+    if expires_on > limit:
+        breaches.append(
+            RuleBreach(
+                "expires_on",
+                f"ITAS may total at most {years} years from {start.isoformat()}: "
+                f"expiry must be on or before {limit.isoformat()}",
+            )
+        )
+    if is_work_index and itas_chain:
+        first = itas_chain[0]
+        if (expires_on - issued_on).days > first.days:
+            breaches.append(
+                RuleBreach(
+                    "expires_on",
+                    f"an extension may not be longer than the first grant ({first.days} days "
+                    f"from {first.issued_on.isoformat()} to {first.expires_on.isoformat()})",
+                )
+            )
+    return breaches

@@ -1,0 +1,114 @@
+"""JSON API for workers and their passports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Actor, Role
+from tka_registry.audit.service import record
+from tka_registry.errors import InvalidInput
+from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.settings import Settings
+from tka_registry.workers import service
+from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
+from tka_registry.workers.schemas import PassportIn, WorkerIn, WorkerOut, WorkerPatch, WorkerSummary
+
+WRITERS = (*OFFICE_ROLES, Role.EMPLOYER)
+
+
+def nationality_filter(text: str | None) -> tuple[str, ...]:
+    """Comma-separated nationalities (codes or names) as canonical codes."""
+    if not text:
+        return ()
+    try:
+        return tuple(canonical_nationality(part) for part in text.split(",") if part.strip())
+    except UnknownNationality as unknown:
+        raise InvalidInput("nationality", str(unknown)) from None
+
+
+class WorkerController(Controller):
+    path = "/api/v1/workers"
+    tags = ["workers"]
+
+    @post("/", opt=access(*WRITERS))
+    async def create(
+        self, data: WorkerIn, actor: Actor, settings: Settings, today: date, now: datetime
+    ) -> WorkerOut:
+        return await service.create_worker(actor, data, settings=settings, today=today, now=now)
+
+    @get("/", opt=access(*READERS))
+    async def list_workers(
+        self,
+        actor: Actor,
+        settings: Settings,
+        today: date,
+        nationality: str | None = None,
+        employer_id: int | None = None,
+        regency: str | None = None,
+        status: str | None = None,
+        expires_within_days: Annotated[int | None, Parameter(ge=0, le=3650)] = None,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Page[WorkerSummary]:
+        """Workers, filtered; ``status`` is the derived status of each one's current permit."""
+        if status is not None and status not in WORKER_STATUSES:
+            raise InvalidInput("status", f'unknown status "{status}": one of {WORKER_STATUSES}')
+        filters = WorkerFilters(
+            nationalities=nationality_filter(nationality),
+            employer_id=employer_id,
+            regency=regency,
+            status=status,
+            expires_within_days=expires_within_days,
+            q=q,
+        )
+        page = await list_workers(
+            actor, filters, limit=limit, offset=offset, today=today, settings=settings
+        )
+        if actor.role == Role.INTELLIGENCE:
+            await record(actor, "intelligence.query", "worker", "", {"filters": filters.__dict__})
+        return page
+
+    @get("/{worker_id:int}", opt=access(*READERS))
+    async def read(
+        self, worker_id: int, actor: Actor, settings: Settings, today: date
+    ) -> WorkerOut:
+        worker = await service.get_worker(actor, worker_id, settings=settings, today=today)
+        if actor.role == Role.INTELLIGENCE:
+            await record(actor, "intelligence.view", "worker", worker_id)
+        return worker
+
+    @patch("/{worker_id:int}", opt=access(*WRITERS))
+    async def update(
+        self,
+        worker_id: int,
+        data: WorkerPatch,
+        actor: Actor,
+        settings: Settings,
+        today: date,
+        now: datetime,
+    ) -> WorkerOut:
+        return await service.update_worker(
+            actor, worker_id, data, settings=settings, today=today, now=now
+        )
+
+    @post("/{worker_id:int}/passports", opt=access(*WRITERS))
+    async def add_passport(
+        self,
+        worker_id: int,
+        data: PassportIn,
+        actor: Actor,
+        settings: Settings,
+        today: date,
+        now: datetime,
+    ) -> WorkerOut:
+        """Record a renewed passport of the same worker."""
+        return await service.add_passport(
+            actor, worker_id, data, settings=settings, today=today, now=now
+        )

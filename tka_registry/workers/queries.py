@@ -1,0 +1,147 @@
+"""The filtered worker list: one SQL statement for the page and one for the count.
+
+Written as SQL with ``{}`` placeholders (Piccolo's raw queries fill them per engine) because
+the filters join the worker's current permit, which the query builder cannot express.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.pagination import Page
+from tka_registry.permits.service import status_arguments, status_condition
+from tka_registry.rules.nationality import fold, nationality_name
+from tka_registry.rules.permits import permit_status
+from tka_registry.settings import Settings
+from tka_registry.workers.schemas import CurrentPermit, WorkerSummary
+from tka_registry.workers.tables import Worker
+
+WORKER_STATUSES = ("active", "expiring", "expired", "revoked", "none")
+
+
+@dataclass(frozen=True)
+class WorkerFilters:
+    """Filters of the worker list; every field is optional and they combine with AND."""
+
+    nationalities: tuple[str, ...] = ()
+    employer_id: int | None = None
+    regency: str | None = None
+    sector: str | None = None
+    position: str | None = None
+    status: str | None = None
+    expires_within_days: int | None = None
+    q: str | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def where_clause(
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+) -> tuple[str, list[Any]]:
+    """The WHERE of the list over ``worker w LEFT JOIN permit p (current) LEFT JOIN employer e``."""
+    clauses: list[str] = []
+    arguments: list[Any] = []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        arguments.extend(values)
+
+    if actor.is_employer:
+        add("w.employer = {}", actor.employer_id)
+    if filters.nationalities:
+        marks = ", ".join("{}" for _ in filters.nationalities)
+        add(f"w.nationality IN ({marks})", *filters.nationalities)
+    if filters.employer_id is not None:
+        add("w.employer = {}", filters.employer_id)
+    if filters.regency:
+        add("w.regency = {}", filters.regency)
+    if filters.sector:
+        add("e.sector = {}", filters.sector)
+    if filters.position:
+        add("lower(w.position) LIKE {} ESCAPE '\\'", _like(filters.position.lower()))
+    if filters.status == "none":
+        add("p.id IS NULL")
+    elif filters.status:
+        window = settings.extension_window_days
+        add(
+            status_condition(filters.status, today, window),
+            *status_arguments(filters.status, today, window),
+        )
+    if filters.expires_within_days is not None:
+        edge = date.fromordinal(today.toordinal() + filters.expires_within_days)
+        add("p.revoked_on IS NULL AND p.expires_on >= {} AND p.expires_on <= {}", today, edge)
+    if filters.q:
+        add("w.name_folded LIKE {} ESCAPE '\\'", _like(fold(filters.q)))
+    return (" AND ".join(clauses) or "1 = 1"), arguments
+
+
+FROM = (
+    "FROM worker w LEFT JOIN permit p ON p.id = w.current_permit_id"
+    " LEFT JOIN employer e ON e.id = w.employer"
+)
+
+
+def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSummary:
+    current = None
+    if row["permit_id"] is not None:
+        status = permit_status(
+            expires_on=row["permit_expires_on"],
+            today=today,
+            revoked=row["permit_revoked_on"] is not None,
+            superseded=False,
+            extension_window_days=settings.extension_window_days,
+        )
+        current = CurrentPermit(
+            id=row["permit_id"],
+            number=row["permit_number"],
+            kind=row["permit_kind"],
+            visa_index=row["permit_visa_index"],
+            expires_on=row["permit_expires_on"],
+            status=status,
+        )
+    return WorkerSummary(
+        id=row["id"],
+        full_name=row["full_name"],
+        sex=row["sex"],
+        date_of_birth=row["date_of_birth"],
+        nationality=row["nationality"],
+        nationality_name=nationality_name(row["nationality"], "en"),
+        regency=row["regency"],
+        position=row["position"],
+        employer_id=row["employer"],
+        passport_number=row["passport_number"],
+        current_permit=current,
+    )
+
+
+async def list_workers(
+    actor: Actor,
+    filters: WorkerFilters,
+    *,
+    limit: int,
+    offset: int,
+    today: date,
+    settings: Settings,
+) -> Page[WorkerSummary]:
+    where, arguments = where_clause(actor, filters, today=today, settings=settings)
+    total = (await Worker.raw(f"SELECT count(*) AS n {FROM} WHERE {where}", *arguments))[0]["n"]
+    rows = await Worker.raw(
+        "SELECT w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"
+        " w.position, w.employer, p.id AS permit_id, p.number AS permit_number,"
+        " p.kind AS permit_kind, p.visa_index AS permit_visa_index,"
+        " p.expires_on AS permit_expires_on, p.revoked_on AS permit_revoked_on,"
+        " (SELECT pp.number FROM passport pp WHERE pp.worker = w.id"
+        "  ORDER BY pp.issued_on DESC, pp.id DESC LIMIT 1) AS passport_number"
+        f" {FROM} WHERE {where} ORDER BY w.name_folded, w.id LIMIT {{}} OFFSET {{}}",
+        *arguments,
+        limit,
+        offset,
+    )
+    items = [_summary(row, today, settings) for row in rows]
+    return Page[WorkerSummary](items=items, total=total, limit=limit, offset=offset)

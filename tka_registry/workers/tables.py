@@ -1,0 +1,34 @@
+"""Workers (the persons) and their passports: a renewed passport is a new row of the same worker."""
+
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from tka_registry.employers.tables import Employer
+
+
+class Worker(Table):
+    full_name = Varchar(length=200, null=False)
+    # Lower case without accents, so a name search ignores both (rules.nationality.fold).
+    name_folded = Varchar(length=200, null=False)
+    sex = Varchar(length=1, null=False)
+    date_of_birth = Date(default=None, null=False)
+    place_of_birth = Varchar(length=120, null=False)
+    nationality = Varchar(length=3, null=False)
+    address = Text(null=False)
+    regency = Varchar(length=100, null=False)
+    position = Varchar(length=150, null=False)
+    employer = ForeignKey(Employer, null=True, default=None, on_delete=OnDelete.restrict)
+    # The permit at the head of the worker's chain; kept in the same transaction as the permits.
+    current_permit_id = Integer(null=True, default=None)
+    created_at = Timestamptz(null=False)
+    updated_at = Timestamptz(null=False)
+
+
+class Passport(Table):
+    worker = ForeignKey(Worker, null=False, on_delete=OnDelete.restrict)
+    number = Varchar(length=20, null=False)
+    issuing_country = Varchar(length=3, null=False)
+    issued_on = Date(default=None, null=False)
+    expires_on = Date(default=None, null=False)
+    created_at = Timestamptz(null=False)
