@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.types import ControllerRouterHandler
 
 from tka_registry.accounts.api import AuthController
 from tka_registry.accounts.auth import PUBLIC, TokenAuthenticationMiddleware, access, access_guard
@@ -24,7 +25,7 @@ from tka_registry.settings import Settings, load_settings
 from tka_registry.system.api import health
 from tka_registry.workers.api import WorkerController
 
-ROUTE_HANDLERS = [
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
     AuthController,
     EmployerController,

@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -53,7 +53,8 @@ def bind(engine: Engine[Any]) -> None:
     from tka_registry import piccolo_conf
 
     piccolo_conf.DB = engine
-    for table in [*all_tables(), Migration]:
+    tables: list[type[Table]] = [*all_tables(), Migration]
+    for table in tables:
         table._meta.db = engine
 
 
@@ -67,12 +68,12 @@ async def open_database(engine: Engine[Any], *, pool_size: int = 10) -> None:
     if is_sqlite(engine):
         await engine.run_ddl("PRAGMA journal_mode=WAL")
     else:
-        await engine.start_connection_pool(min_size=1, max_size=pool_size)  # type: ignore[attr-defined]
+        await cast(PostgresEngine, engine).start_connection_pool(min_size=1, max_size=pool_size)
 
 
 async def close_database(engine: Engine[Any]) -> None:
     if not is_sqlite(engine):
-        await engine.close_connection_pool()  # type: ignore[attr-defined]
+        await cast(PostgresEngine, engine).close_connection_pool()
 
 
 @asynccontextmanager
@@ -86,7 +87,9 @@ async def write_transaction(engine: Engine[Any]) -> AsyncIterator[None]:
         yield
         return
     if is_sqlite(engine):
-        transaction = engine.transaction(transaction_type=TransactionType.immediate)  # type: ignore[call-arg]
+        transaction = cast(SQLiteEngine, engine).transaction(
+            transaction_type=TransactionType.immediate
+        )
     else:
         transaction = engine.transaction()
     async with transaction:

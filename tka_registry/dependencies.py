@@ -16,11 +16,11 @@ from tka_registry.settings import Settings
 
 
 def provide_settings(state: State) -> Settings:
-    return state.settings  # type: ignore[no-any-return]
+    return state.settings
 
 
 def provide_now(state: State) -> datetime:
-    return state.clock()  # type: ignore[no-any-return]
+    return state.clock()
 
 
 def provide_today(now: datetime) -> date:
@@ -31,7 +31,7 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     actor = request.scope.get("user")
     if actor is None:
         raise NotAuthorizedException("sign in first")
-    return actor  # type: ignore[no-any-return]
+    return actor
 
 
 DEPENDENCIES = {

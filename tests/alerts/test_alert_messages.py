@@ -40,7 +40,9 @@ LINE_DUE = ReminderLine(
 LINE_OVERSTAY = ReminderLine(
     "Raj Kumar", "Z7654321", "IND", "2C11AA0002", date(2026, 2, 20), "overstay-7", "PT Pusri"
 )
-DIGEST = EmployerDigest("PT Pupuk Sriwidjaja", ("hr@pusri.co.id",), TODAY, (LINE_DUE, LINE_OVERSTAY))
+DIGEST = EmployerDigest(
+    "PT Pupuk Sriwidjaja", ("hr@pusri.co.id",), TODAY, (LINE_DUE, LINE_OVERSTAY)
+)
 
 
 def reparsed(message: EmailMessage) -> EmailMessage:
@@ -219,7 +221,9 @@ def test_office_summary_counts_overstays_and_skipped() -> None:
         TODAY,
         (ReminderLine("Kim Min", "M1", "KOR", "2C3", date(2026, 3, 31), "before-30"),),
     )
-    bad_mail = EmployerDigest("PT Salah", ("hr@",), TODAY, (replace(LINE_DUE, passport_number="E9"),))
+    bad_mail = EmployerDigest(
+        "PT Salah", ("hr@",), TODAY, (replace(LINE_DUE, passport_number="E9"),)
+    )
     holder = HolderReminder(
         "Jane", "j@x.com", "X1", "AUS", "2D", date(2030, 1, 1), "proof-30", TODAY, date(2026, 3, 31)
     )

@@ -142,9 +142,7 @@ def test_without_expiry_day_stage_latest_stage_stays_due_until_overstay() -> Non
     assert due_stage(EXPIRES, EXPIRES + timedelta(days=2), (30, 7)) == "before-7"
 
 
-@pytest.mark.parametrize(
-    ("stages", "every"), [((), 7), ((30, -1), 7), ((30, 0), 0), ((30,), -7)]
-)
+@pytest.mark.parametrize(("stages", "every"), [((), 7), ((30, -1), 7), ((30, 0), 0), ((30,), -7)])
 def test_rejects_bad_rule_parameters(stages: tuple[int, ...], every: int) -> None:
     with pytest.raises(ValueError):
         due_stage(EXPIRES, EXPIRES, stages, every)
@@ -169,9 +167,7 @@ def test_rejects_bad_rule_parameters(stages: tuple[int, ...], every: int) -> Non
         (-30, "proof-0"),
     ],
 )
-def test_due_proof_stage_at_every_boundary(
-    days_before_deadline: int, expected: str | None
-) -> None:
+def test_due_proof_stage_at_every_boundary(days_before_deadline: int, expected: str | None) -> None:
     deadline = date(2026, 3, 31)
     today = deadline - timedelta(days=days_before_deadline)
     assert due_proof_stage(deadline, today) == expected

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import CollectingHandler, SmtpServer, free_port
+from smtp_sink import CollectingHandler, SmtpServer, free_port
 
 from tka_registry.alerts.mailer import (
     Mailbox,
@@ -129,7 +128,9 @@ async def test_digest_delivered_and_readable(smtp_server: SmtpServer) -> None:
 async def test_many_messages_share_one_connection(smtp_server: SmtpServer) -> None:
     async with Mailbox(parse_smtp_url(smtp_server.url)) as mailbox:
         results = [
-            await mailbox.send(compose_employer_digest(digest(f"PT {n}", f"hr{n}@x.co.id"), CONTEXT))
+            await mailbox.send(
+                compose_employer_digest(digest(f"PT {n}", f"hr{n}@x.co.id"), CONTEXT)
+            )
             for n in range(20)
         ]
         assert mailbox.sent_count == 20
@@ -218,8 +219,6 @@ async def test_dropped_connection_is_reopened_for_next_message(smtp_server: Smtp
     mailbox = Mailbox(parse_smtp_url(smtp_server.url))
     async with mailbox:
         await mailbox.close()  # as if the server had closed an idle session
-        result = await mailbox.send(
-            compose_employer_digest(replace(digest("PT A", "a@a.co.id")), CONTEXT)
-        )
+        result = await mailbox.send(compose_employer_digest(digest("PT A", "a@a.co.id"), CONTEXT))
     assert result.delivered
     assert len(smtp_server.handler.received) == 1

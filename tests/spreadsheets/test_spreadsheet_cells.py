@@ -288,6 +288,7 @@ def test_blank_cells_include_the_clerks_dash() -> None:
 
 def test_clean_text_collapses_spaces_and_unguards_formulas() -> None:
     assert clean_text("  Jl.  Sudirman\n No. 5 ") == "Jl. Sudirman No. 5"
+    assert clean_text(" Jl. Merdeka  1\r\n\r\n Kalidoni ", multiline=True) == "Jl. Merdeka 1\nKalidoni"
     assert clean_text("'=SUM(A1)") == "=SUM(A1)"
     assert clean_text("'Abdi") == "'Abdi"
     assert len(clean_text("x" * 500)) == 500

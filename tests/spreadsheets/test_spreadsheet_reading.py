@@ -68,7 +68,9 @@ def test_delimiter_is_decided_on_the_header_with_quoting_respected() -> None:
     data = csv_bytes([header, ";".join([*ROW, "x"])])
     with open_workers_csv(io.BytesIO(data)) as sheet:
         assert sheet.layout.delimiter == ";"
-        assert sheet.layout.ignored_headers == ("Catatan (kantor, sponsor, RT, RW, dll, dsb, dst, lain)",)
+        assert sheet.layout.ignored_headers == (
+            "Catatan (kantor, sponsor, RT, RW, dll, dsb, dst, lain)",
+        )
         assert next(iter(sheet)).values["full_name"] == "René Müller"
 
 

@@ -1,6 +1,6 @@
 """Accounts of office staff and employers, and their bearer tokens and sessions."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -8,6 +8,7 @@ from tka_registry.employers.tables import Employer
 
 
 class Account(Table):
+    id: Serial
     email = Varchar(length=254, unique=True, null=False)
     password_hash = Varchar(length=200, null=False)
     role = Varchar(length=20, null=False)
@@ -22,6 +23,7 @@ class Account(Table):
 class AccessToken(Table):
     """A bearer token or a browser session; only the SHA-256 of the secret is stored."""
 
+    id: Serial
     token_hash = Varchar(length=64, unique=True, null=False)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.cascade)
     kind = Varchar(length=10, null=False)  # bearer | session

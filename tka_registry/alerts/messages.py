@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tka_registry.alerts import wording
-from tka_registry.alerts.stages import days_left, is_overstay, stage_offset_days
+from tka_registry.alerts.stages import days_left, is_overstay, is_proof, stage_offset_days
 from tka_registry.rules.nationality import UnknownNationality, nationality_name
 from tka_registry.settings import Settings
 
@@ -249,7 +249,7 @@ def compose_employer_digest(digest: EmployerDigest, context: MailContext) -> Ema
 
 def compose_holder_reminder(reminder: HolderReminder, context: MailContext) -> EmailMessage:
     """A Second Home holder's own email for a ``proof-N`` or permit-expiry stage."""
-    is_proof_stage = reminder.stage.startswith("proof-")
+    is_proof_stage = is_proof(reminder.stage)
     if is_proof_stage and reminder.proof_deadline_on is None:
         raise ValueError(f"stage {reminder.stage} needs proof_deadline_on")
     deadline = reminder.proof_deadline_on if is_proof_stage else reminder.permit_expires_on
@@ -294,7 +294,7 @@ def _stage_counts(stages: Iterable[str]) -> list[dict[str, Any]]:
             "count": counts[stage],
         }
         for stage in sorted(
-            counts, key=lambda name: (name.startswith("proof-"), stage_offset_days(name))
+            counts, key=lambda name: (is_proof(name), stage_offset_days(name))
         )
     ]
 

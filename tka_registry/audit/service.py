@@ -78,7 +78,7 @@ async def record(
         )
         sequence = (last["sequence"] + 1) if last else 1
         previous_hash = last["entry_hash"] if last else GENESIS_HASH
-        fields = {
+        fields: dict[str, Any] = {
             "sequence": sequence,
             "at": (at or datetime.now(UTC)).astimezone(UTC),
             "actor": actor.email,

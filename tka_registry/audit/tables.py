@@ -1,10 +1,11 @@
 """The append-only audit log: each entry chains the SHA-256 of the one before it."""
 
-from piccolo.columns import BigInt, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class AuditEntry(Table):
+    id: Serial
     at = Timestamptz(null=False)
     actor = Varchar(length=254, null=False)
     role = Varchar(length=20, null=False)

@@ -27,7 +27,7 @@ def checked_npwp(value: str) -> str:
     try:
         return str(npwp_number.validate(value))
     except StdnumError as error:
-        raise ValueError(f"NPWP is not valid: {error.message}") from None
+        raise ValueError(f"NPWP is not valid: {error}") from None
 
 
 def checked_email(value: str) -> str:

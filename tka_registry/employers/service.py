@@ -22,9 +22,9 @@ from tka_registry.settings import Settings
 def checked_regency(text: str, settings: Settings) -> str:
     regency = official_regency(text, settings.regencies)
     if regency is None:
+        known = "; ".join(settings.regencies)
         raise InvalidInput(
-            "regency",
-            f'"{text}" is not in the office\'s working area: one of {"; ".join(settings.regencies)}',
+            "regency", f'"{text}" is not in the office\'s working area: one of {known}'
         )
     return regency
 
@@ -72,7 +72,7 @@ async def get_employer(actor: Actor, employer_id: int) -> EmployerOut:
 async def update_employer(
     actor: Actor, employer_id: int, data: EmployerPatch, *, settings: Settings, now: datetime
 ) -> EmployerOut:
-    changes = data.model_dump(exclude_unset=True)
+    changes: dict[Any, Any] = data.model_dump(exclude_unset=True)
     if changes.get("regency") is not None:
         changes["regency"] = checked_regency(changes["regency"], settings)
     for key, value in changes.items():
@@ -82,7 +82,9 @@ async def update_employer(
         before = (await get_employer(actor, employer_id)).model_dump(mode="json")
         await _unique_numbers(changes.get("nib"), changes.get("npwp"), employer_id)
         if changes:
-            await Employer.update({**changes, "updated_at": now}).where(Employer.id == employer_id)
+            await Employer.update({**changes, Employer.updated_at: now}).where(
+                Employer.id == employer_id
+            )
             before_changed = {key: before[key] for key in changes}
             details = {"before": before_changed, "after": changes}
             await record(actor, "employer.update", "employer", employer_id, details)

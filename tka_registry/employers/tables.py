@@ -1,10 +1,11 @@
 """Employers: the sponsors (penjamin) of foreign workers (UU 6/2011 arts. 63, 71)."""
 
-from piccolo.columns import Text, Timestamptz, Varchar
+from piccolo.columns import Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class Employer(Table):
+    id: Serial
     name = Varchar(length=200, null=False)
     nib = Varchar(length=13, unique=True, null=False)
     npwp = Varchar(length=16, unique=True, null=False)

@@ -250,15 +250,15 @@ async def revoke_permit(
     return await get_permit(actor, permit_id, today=today, settings=settings)
 
 
-def status_condition(status: str, today: date, window_days: int, alias: str = "p") -> str:
-    """SQL (with ``{}`` placeholders filled by :func:`status_arguments`) for a derived status."""
+def status_condition(status: str, alias: str = "p") -> str:
+    """SQL for a derived status; its ``{}`` placeholders take :func:`status_arguments`."""
+    live = f"{alias}.revoked_on IS NULL AND {alias}.is_current"
     conditions = {
         "revoked": f"{alias}.revoked_on IS NOT NULL",
         "superseded": f"{alias}.revoked_on IS NULL AND NOT {alias}.is_current",
-        "expired": f"{alias}.revoked_on IS NULL AND {alias}.is_current AND {alias}.expires_on < {{}}",
-        "expiring": f"{alias}.revoked_on IS NULL AND {alias}.is_current"
-        f" AND {alias}.expires_on >= {{}} AND {alias}.expires_on <= {{}}",
-        "active": f"{alias}.revoked_on IS NULL AND {alias}.is_current AND {alias}.expires_on > {{}}",
+        "expired": f"{live} AND {alias}.expires_on < {{}}",
+        "expiring": f"{live} AND {alias}.expires_on >= {{}} AND {alias}.expires_on <= {{}}",
+        "active": f"{live} AND {alias}.expires_on > {{}}",
     }
     return conditions[status]
 
@@ -281,7 +281,8 @@ async def list_permits(
     today: date,
     settings: Settings,
 ) -> Page[PermitOut]:
-    clauses, arguments = ["1 = 1"], []
+    clauses: list[str] = ["1 = 1"]
+    arguments: list[Any] = []
     if actor.is_employer:
         clauses.append("w.employer = {}")
         arguments.append(actor.employer_id)
@@ -293,10 +294,11 @@ async def list_permits(
         clauses.append("p.visa_index = {}")
         arguments.append(visa_index.upper())
     if status is not None:
-        clauses.append(status_condition(status, today, settings.extension_window_days))
+        clauses.append(status_condition(status))
         arguments.extend(status_arguments(status, today, settings.extension_window_days))
     where = " AND ".join(clauses)
     base = f"FROM permit p JOIN worker w ON w.id = p.worker WHERE {where}"
+    # Clauses are constants of this module; every value travels as a parameter.
     total = (await Permit.raw(f"SELECT count(*) AS n {base}", *arguments))[0]["n"]
     rows = await Permit.raw(
         f"SELECT p.* {base} ORDER BY p.expires_on, p.id LIMIT {{}} OFFSET {{}}",

@@ -1,6 +1,6 @@
 """Stay permits and visa indexes. A renewal is a new row that supersedes the old one."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -11,6 +11,7 @@ from tka_registry.workers.tables import Worker
 class VisaIndex(Table):
     """Visa indexes as data (Permenkumham 22/2023; merged by M.IP-08.GR.01.01/2025)."""
 
+    id: Serial
     code = Varchar(length=10, unique=True, null=False)
     name_id = Varchar(length=200, null=False)
     name_en = Varchar(length=200, null=False)
@@ -21,6 +22,7 @@ class VisaIndex(Table):
 
 
 class Permit(Table):
+    id: Serial
     worker = ForeignKey(Worker, null=False, on_delete=OnDelete.restrict)
     kind = Varchar(length=4, null=False)
     visa_index = Varchar(length=10, null=False)

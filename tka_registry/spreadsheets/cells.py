@@ -71,9 +71,14 @@ def is_formula_guarded(text: str) -> bool:
     return text.startswith("'") and text.lstrip("'")[:1] in FORMULA_TRIGGERS
 
 
-def clean_text(text: str, max_length: int = TEXT_MAX_LENGTH) -> str:
-    """Free text with spaces collapsed; a leading apostrophe that guarded a formula is removed."""
-    collapsed = " ".join(text.split())
+def clean_text(text: str, max_length: int = TEXT_MAX_LENGTH, multiline: bool = False) -> str:
+    """Free text with spaces collapsed (line breaks kept when ``multiline``, as in an address);
+    a leading apostrophe that guarded a formula is removed. ``max_length`` in characters."""
+    if multiline:
+        lines = (" ".join(line.split()) for line in text.splitlines())
+        collapsed = "\n".join(line for line in lines if line)
+    else:
+        collapsed = " ".join(text.split())
     if is_formula_guarded(collapsed):
         collapsed = collapsed[1:]
     if len(collapsed) > max_length:

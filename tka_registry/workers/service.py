@@ -130,7 +130,7 @@ async def update_worker(
     today: date,
     now: datetime,
 ) -> WorkerOut:
-    changes = data.model_dump(exclude_unset=True)
+    changes: dict[Any, Any] = data.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is None and key != "employer_id":
             raise InvalidInput(key, f"{key} cannot be emptied")
@@ -148,7 +148,7 @@ async def update_worker(
                 raise InvalidInput("employer_id", "an employer cannot move a worker elsewhere")
             changes["employer"] = await _employer_for(actor, employer_id)
         if changes:
-            await Worker.update({**changes, "updated_at": now}).where(Worker.id == worker_id)
+            await Worker.update({**changes, Worker.updated_at: now}).where(Worker.id == worker_id)
             details = {"before": {k: before[k] for k in changes}, "after": changes}
             await record(actor, "worker.update", "worker", worker_id, details)
     return await get_worker(actor, worker_id, settings=settings, today=today)

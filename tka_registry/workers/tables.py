@@ -1,6 +1,6 @@
 """Workers (the persons) and their passports: a renewed passport is a new row of the same worker."""
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -8,6 +8,7 @@ from tka_registry.employers.tables import Employer
 
 
 class Worker(Table):
+    id: Serial
     full_name = Varchar(length=200, null=False)
     # Lower case without accents, so a name search ignores both (rules.nationality.fold).
     name_folded = Varchar(length=200, null=False)
@@ -26,6 +27,7 @@ class Worker(Table):
 
 
 class Passport(Table):
+    id: Serial
     worker = ForeignKey(Worker, null=False, on_delete=OnDelete.restrict)
     number = Varchar(length=20, null=False)
     issuing_country = Varchar(length=3, null=False)
