@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 
 from tka_registry.accounts.roles import Actor
@@ -23,7 +23,7 @@ def provide_now(state: State) -> datetime:
     return state.clock()
 
 
-def provide_today(now: datetime) -> date:
+def provide_today(now: NamedDependency[datetime]) -> date:
     return jakarta_today(now)
 
 
@@ -33,6 +33,12 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         raise NotAuthorizedException("sign in first")
     return actor
 
+
+# Handler parameter types: explicit named dependencies (Litestar 2.23+ deprecates inferred ones).
+SettingsDep = NamedDependency[Settings]
+Now = NamedDependency[datetime]
+Today = NamedDependency[date]
+CurrentActor = NamedDependency[Actor]
 
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from smtp_sink import CollectingHandler, SmtpServer, free_port
+
+from tests.alerts.smtp_sink import CollectingHandler, SmtpServer, free_port
 
 
 @pytest.fixture

@@ -172,6 +172,13 @@ def test_employer_name_with_line_break_cannot_inject_headers() -> None:
     assert "PT Jahat Bcc: victim@example.com" in subject(message)
 
 
+def test_message_id_domain_from_sender_with_display_name() -> None:
+    context = replace(CONTEXT, mail_from="Kantor Imigrasi Palembang <noreply@kanim.go.id>")
+    message = reparsed(compose_employer_digest(DIGEST, context))
+    assert message["Message-ID"].endswith("@kanim.go.id>")
+    assert message["From"].addresses[0].addr_spec == "noreply@kanim.go.id"
+
+
 def test_every_message_gets_its_own_message_id() -> None:
     ids = {compose_employer_digest(DIGEST, CONTEXT)["Message-ID"] for _ in range(50)}
     assert len(ids) == 50
@@ -244,6 +251,9 @@ def test_office_summary_counts_overstays_and_skipped() -> None:
     assert "30 hari sebelum habis: 3" in plain and "30 days before expiry: 3" in plain
     assert "overstay 7 hari: 1" in plain and "7 days overstayed: 1" in plain
     assert "30 days before proof deadline: 1" in plain
+    # Stages in the order they are sent; proof stages after permit stages.
+    order = ["30 days before expiry", "7 days overstayed", "30 days before proof deadline"]
+    assert sorted(order, key=plain.index) == order
     assert "Tiongkok: 2" in plain and "China: 2" in plain
     assert "Korea" in plain and "India: 1" in plain
     assert "Overstay (1):" in plain and "Raj Kumar (India)" in plain

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
-from smtp_sink import CollectingHandler, SmtpServer, free_port
 
+from tests.alerts.smtp_sink import CollectingHandler, SmtpServer, free_port
 from tka_registry.alerts.mailer import (
     Mailbox,
     MailServerUnavailable,

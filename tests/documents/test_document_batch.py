@@ -20,7 +20,10 @@ def test_render_many_yields_every_key_once(
     make_permit: Callable[..., PermitDocument], make_letter: Callable[..., DecisionLetter]
 ) -> None:
     permits = {n: make_permit(permit_number=f"2C21JD{n:04d}-AB") for n in range(4)}
-    documents = [*permits.items(), ("letter", make_letter())]
+    documents: list[tuple[object, PermitDocument | DecisionLetter]] = [
+        *permits.items(),
+        ("letter", make_letter()),
+    ]
     results = dict(render_many(documents, processes=2, recycle_after=2))
     assert set(results) == {0, 1, 2, 3, "letter"}
     assert all(pdf.startswith(b"%PDF-") for pdf in results.values())

@@ -15,8 +15,19 @@ from tka_registry.documents.render import PermitDocument, render_permit
 def decode_first_page(pdf: bytes, folder: Path) -> list[str]:
     (folder / "permit.pdf").write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile",
-         str(folder / "permit.pdf"), str(folder / "page")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(folder / "permit.pdf"),
+            str(folder / "page"),
+        ],
         check=True,
     )
     result = subprocess.run(

@@ -31,6 +31,8 @@ from tka_registry.spreadsheets.cells import (
         "2027-01-05",
         "2027-1-5",
         "2027-01-05 00:00:00",
+        "2027-01-05T00:00",
+        "2027/01/05",
         "05/01/2027",
         "5/1/2027",
         "05-01-2027",
@@ -288,7 +290,9 @@ def test_blank_cells_include_the_clerks_dash() -> None:
 
 def test_clean_text_collapses_spaces_and_unguards_formulas() -> None:
     assert clean_text("  Jl.  Sudirman\n No. 5 ") == "Jl. Sudirman No. 5"
-    assert clean_text(" Jl. Merdeka  1\r\n\r\n Kalidoni ", multiline=True) == "Jl. Merdeka 1\nKalidoni"
+    assert (
+        clean_text(" Jl. Merdeka  1\r\n\r\n Kalidoni ", multiline=True) == "Jl. Merdeka 1\nKalidoni"
+    )
     assert clean_text("'=SUM(A1)") == "=SUM(A1)"
     assert clean_text("'Abdi") == "'Abdi"
     assert len(clean_text("x" * 500)) == 500

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
-from tests.spreadsheets.conftest import csv_bytes
+from tests.spreadsheets.files import csv_bytes
 from tka_registry.settings import DEFAULT_REGENCIES
 from tka_registry.spreadsheets.columns import (
     COLUMNS,
@@ -130,3 +131,13 @@ def test_every_header_is_unique_across_columns() -> None:
     assert len(keys) == len(set(keys))
     assert field_for_header(" NO.  PASPOR ") == "passport_number"
     assert field_for_header("Kewarganegaraan (Nationality)") is None
+
+
+def test_every_accepted_header_is_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "import-columns.md").read_text(encoding="utf-8")
+    table = {line.split("|")[1].strip(" `"): line for line in doc.splitlines() if "| `" in line}
+    for column in COLUMNS:
+        row = table[column.field]
+        for header in column.accepted_headers:
+            assert f" {header} " in row or f" {header}," in row, (column.field, header)
+        assert ("wajib" in row.split("|")[5]) == column.required

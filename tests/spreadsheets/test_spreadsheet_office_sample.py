@@ -31,14 +31,18 @@ Prabumulih;KITAS;E23M;2C11GH3456;;30/11/2026;
 
 def read_sample() -> tuple[list[ImportRow], list[RowErrors], tuple[str, ...]]:
     data = SAMPLE.replace("\n", "\r\n").encode("cp1252")
-    good, bad = [], []
+    good: list[ImportRow] = []
+    bad: list[RowErrors] = []
     with open_workers_csv(io.BytesIO(data)) as sheet:
         assert (sheet.layout.encoding, sheet.layout.delimiter) == ("cp1252", ";")
         ignored = sheet.layout.ignored_headers
         for raw in sheet:
             result = normalise_row(raw, DEFAULT_REGENCIES)
-            (good if isinstance(result, ImportRow) else bad).append(result)
-    return good, bad, ignored  # type: ignore[return-value]
+            if isinstance(result, ImportRow):
+                good.append(result)
+            else:
+                bad.append(result)
+    return good, bad, ignored
 
 
 def test_good_rows_are_normalised() -> None:
@@ -56,7 +60,11 @@ def test_good_rows_are_normalised() -> None:
     zhang, li, kim, siobhan = good
     assert zhang.address == "Jl. Mayor Zen; Kalidoni"
     assert zhang.place_of_birth == "Chongqing"
-    assert (zhang.permit_kind, zhang.visa_index, zhang.permit_number) == ("ITAS", "E23C", "2C11AB1234")
+    assert (zhang.permit_kind, zhang.visa_index, zhang.permit_number) == (
+        "ITAS",
+        "E23C",
+        "2C11AB1234",
+    )
     assert (zhang.permit_issued_on, zhang.permit_expires_on) == (date(2026, 1, 5), date(2027, 1, 4))
     assert li.date_of_birth == date(1990, 8, 3) and li.address is None and not li.has_permit
     assert kim.date_of_birth == date(1979, 11, 5) and kim.passport_expires_on == date(2031, 5, 5)

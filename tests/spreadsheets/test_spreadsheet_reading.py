@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
-from tests.spreadsheets.conftest import MINIMAL_HEADER, csv_bytes
-from tka_registry.spreadsheets.reading import SpreadsheetRefused, open_workers_csv
+from tests.spreadsheets.files import MINIMAL_HEADER, csv_bytes
+from tka_registry.spreadsheets.reading import CHUNK_BYTES, SpreadsheetRefused, open_workers_csv
 
 ROW = ["René Müller", "L", "01/02/1985", "Prancis", "12AB34567", "01/02/2033"]
 
 
-def read_all(source: bytes | Path) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]]]:
+def read_all(source: bytes | Path) -> tuple[Mapping[str, str], list[tuple[int, dict[str, str]]]]:
     opened = open_workers_csv(io.BytesIO(source) if isinstance(source, bytes) else source)
     with opened as sheet:
         return sheet.layout.headers, [(raw.line, dict(raw.values)) for raw in sheet]
@@ -41,7 +41,7 @@ def test_windows_1252_byte_far_down_the_file_is_found() -> None:
     lines = [",".join(MINIMAL_HEADER)] + [",".join(ROW).replace("René", "Rene")] * 50_000
     lines.append(",".join(ROW))
     data = csv_bytes(lines, encoding="cp1252")
-    assert len(data) > 2 * (1 << 20)  # beyond the first chunk read
+    assert len(data) > 2 * CHUNK_BYTES  # beyond the first chunk read
     with open_workers_csv(io.BytesIO(data)) as sheet:
         assert sheet.layout.encoding == "cp1252"
         last = list(sheet)[-1]

@@ -45,7 +45,7 @@ SIOBHAN = ImportRow(
     passport_number="123456789",
     passport_issuing_country="GBR",
     passport_expires_on=date(2030, 6, 1),
-    address="=HYPERLINK(\"http://evil\")",
+    address='=HYPERLINK("http://evil")',
     position="-",
 )
 
@@ -67,7 +67,10 @@ def test_round_trip_reads_back_unchanged(language: str, delimiter: str) -> None:
         [ZHANG.as_record(), SIOBHAN.as_record()], stream, language=language, delimiter=delimiter
     )
     assert count == 2
-    assert read_back(stream.getvalue()) == [ZHANG, replace(SIOBHAN, line=4)]  # address spans 2 lines
+    assert read_back(stream.getvalue()) == [
+        ZHANG,
+        replace(SIOBHAN, line=4),
+    ]  # address spans 2 lines
 
 
 def test_export_is_utf8_with_bom_and_canonical_headers_and_iso_dates() -> None:

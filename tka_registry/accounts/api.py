@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
 from tka_registry.accounts.auth import PUBLIC, access, client_address
-from tka_registry.accounts.roles import READERS, Actor
+from tka_registry.accounts.roles import READERS
 from tka_registry.accounts.service import SignInRefused, revoke_token, sign_in
-from tka_registry.settings import Settings
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep
 
 
 class Credentials(BaseModel):
@@ -41,7 +42,11 @@ class AuthController(Controller):
 
     @post("/token", opt=access(PUBLIC), status_code=200)
     async def issue_token(
-        self, request: Request[Any, Any, Any], data: Credentials, settings: Settings, now: datetime
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[Credentials],
+        settings: SettingsDep,
+        now: Now,
     ) -> TokenOut:
         """Sign in with email and password; answers a bearer token."""
         lifetime = timedelta(minutes=settings.token_lifetime_minutes)
@@ -61,12 +66,12 @@ class AuthController(Controller):
         return TokenOut(access_token=issued.token, expires_in=int(lifetime.total_seconds()))
 
     @delete("/token", opt=access(*READERS))
-    async def revoke(self, request: Request[Any, Any, Any], actor: Actor, now: datetime) -> None:
+    async def revoke(self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now) -> None:
         """Revoke the token this request carries."""
         await revoke_token(actor, str(request.auth), now=now)
 
     @get("/me", opt=access(*READERS))
-    async def me(self, actor: Actor) -> Me:
+    async def me(self, actor: CurrentActor) -> Me:
         return Me(
             account_id=actor.account_id,
             email=actor.email,

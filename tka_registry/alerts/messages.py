@@ -293,9 +293,7 @@ def _stage_counts(stages: Iterable[str]) -> list[dict[str, Any]]:
             "label_en": wording.stage_label(stage, "en"),
             "count": counts[stage],
         }
-        for stage in sorted(
-            counts, key=lambda name: (is_proof(name), stage_offset_days(name))
-        )
+        for stage in sorted(counts, key=lambda name: (is_proof(name), stage_offset_days(name)))
     ]
 
 

@@ -26,6 +26,23 @@ from tka_registry.documents import labels
 from tka_registry.documents.qr import qr_svg
 from tka_registry.rules.nationality import nationality_name
 
+__all__ = [
+    "TEMPLATE_VERSION",
+    "DecisionLetter",
+    "DocumentIncomplete",
+    "DocumentRenderer",
+    "LocalOnlyFetcher",
+    "Office",
+    "PermitDocument",
+    "decision_html",
+    "missing_fields",
+    "permit_html",
+    "render_decision",
+    "render_document",
+    "render_permit",
+    "renderer",
+]
+
 # Bump whenever a template or the stylesheet changes what a document looks like: stored
 # documents record the version they were rendered with, and officers re-render older ones.
 TEMPLATE_VERSION = "documents-1"
@@ -33,12 +50,14 @@ TEMPLATE_VERSION = "documents-1"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
 FONT_FAMILY = "Document Serif"
-# Chosen by measurement (bench/bench_documents.py): DejaVu Serif subsets faster than Noto Serif
-# and reads as a formal serif; English lines are set in the same face, not a third italic file.
+# Chosen by measurement (bench/bench_documents.py): Noto Serif renders as fast as or faster than
+# DejaVu Serif (its subsetting is cheaper) and reads as a formal serif. Files are fixed so every
+# document embeds the same fonts whatever fontconfig would pick.
+_NOTO = Path("/usr/share/fonts/truetype/noto")
 FONT_FILES: dict[tuple[str, str], Path] = {
-    ("normal", "normal"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
-    ("bold", "normal"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
-    ("normal", "italic"): Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"),
+    ("normal", "normal"): _NOTO / "NotoSerif-Regular.ttf",
+    ("bold", "normal"): _NOTO / "NotoSerif-Bold.ttf",
+    ("normal", "italic"): _NOTO / "NotoSerif-Italic.ttf",
 }
 PDF_VARIANT = "pdf/a-3u"
 WIB = timezone(timedelta(hours=7))  # documents are dated in Palembang's time zone

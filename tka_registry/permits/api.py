@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from tka_registry.accounts.auth import access
-from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Actor
+from tka_registry.accounts.roles import OFFICE_ROLES, READERS
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.permits import service
 from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
 from tka_registry.rules.permits import PermitKind, PermitStatus
-from tka_registry.settings import Settings
 
 
 class PermitController(Controller):
@@ -24,7 +23,12 @@ class PermitController(Controller):
 
     @post("/", opt=access(*OFFICE_ROLES))
     async def issue(
-        self, data: PermitIn, actor: Actor, settings: Settings, today: date, now: datetime
+        self,
+        data: JSONBody[PermitIn],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
     ) -> PermitOut:
         """Issue a permit; renewing a valid one needs ``supersedes_id`` naming it (else 409)."""
         return await service.issue_permit(actor, data, today=today, settings=settings, now=now)
@@ -32,16 +36,16 @@ class PermitController(Controller):
     @get("/", opt=access(*READERS))
     async def list_permits(
         self,
-        actor: Actor,
-        settings: Settings,
-        today: date,
-        worker_id: int | None = None,
-        employer_id: int | None = None,
-        status: str | None = None,
-        kind: PermitKind | None = None,
-        visa_index: Annotated[str | None, Parameter(max_length=10)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        worker_id: FromQuery[int | None] = None,
+        employer_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        kind: FromQuery[PermitKind | None] = None,
+        visa_index: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Page[PermitOut]:
         if status is not None and status not in set(PermitStatus):
             raise InvalidInput("status", f'unknown status "{status}": one of {list(PermitStatus)}')
@@ -60,13 +64,18 @@ class PermitController(Controller):
 
     @get("/{permit_id:int}", opt=access(*READERS))
     async def read(
-        self, permit_id: int, actor: Actor, settings: Settings, today: date
+        self, permit_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, today: Today
     ) -> PermitOut:
         return await service.get_permit(actor, permit_id, today=today, settings=settings)
 
     @patch("/{permit_id:int}", opt=access(*OFFICE_ROLES))
     async def revoke(
-        self, permit_id: int, data: PermitRevocation, actor: Actor, settings: Settings, today: date
+        self,
+        permit_id: FromPath[int],
+        data: JSONBody[PermitRevocation],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
     ) -> PermitOut:
         """Revoke a permit. Nothing else of a permit is ever edited: issue a new one instead."""
         return await service.revoke_permit(actor, permit_id, data, today=today, settings=settings)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from tka_registry.rules.calendar import add_years
+from tka_registry.rules.calendar import add_months, add_years
 
 
 class PermitKind(StrEnum):
@@ -133,6 +133,21 @@ def itap_length_breaches(
     return []
 
 
+def same_length_from(first_issued: date, first_expires: date, start: date) -> date:
+    """The day a grant as long as ``first_issued..first_expires`` ends when begun on ``start``.
+
+    Lengths are calendar lengths (whole months, then days), so a one-year grant stays one year
+    across a leap day.
+    """
+    months = (
+        (first_expires.year - first_issued.year) * 12 + first_expires.month - first_issued.month
+    )
+    if add_months(first_issued, months) > first_expires:
+        months -= 1
+    rest = first_expires.toordinal() - add_months(first_issued, months).toordinal()
+    return date.fromordinal(add_months(start, months).toordinal() + rest)
+
+
 @dataclass(frozen=True)
 class PermitSpan:
     """One earlier permit of the same chain: its kind, index and dates."""
@@ -141,10 +156,6 @@ class PermitSpan:
     visa_index: str
     issued_on: date
     expires_on: date
-
-    @property
-    def days(self) -> int:
-        return (self.expires_on - self.issued_on).days
 
 
 def itas_total_breaches(
@@ -177,12 +188,14 @@ def itas_total_breaches(
         )
     if is_work_index and itas_chain:
         first = itas_chain[0]
-        if (expires_on - issued_on).days > first.days:
+        latest = same_length_from(first.issued_on, first.expires_on, issued_on)
+        if expires_on > latest:
             breaches.append(
                 RuleBreach(
                     "expires_on",
-                    f"an extension may not be longer than the first grant ({first.days} days "
-                    f"from {first.issued_on.isoformat()} to {first.expires_on.isoformat()})",
+                    f"an extension may not be longer than the first grant (from "
+                    f"{first.issued_on.isoformat()} to {first.expires_on.isoformat()}): "
+                    f"expiry must be on or before {latest.isoformat()}",
                 )
             )
     return breaches

@@ -10,11 +10,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.id import npwp as stdnum_npwp
 
-from tka_registry.rules.nationality import UnknownNationality, canonical_nationality, fold
+from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.rules.nationality import fold as fold_accents
 
 # Years outside this range are typing errors in a register of living workers and current papers.
 EARLIEST_YEAR = 1900
@@ -49,6 +51,13 @@ class CellError(ValueError):
     def __init__(self, reason: Reason) -> None:
         super().__init__(reason.indonesian)
         self.reason = reason
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed (plain ASCII takes the quick way)."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return fold_accents(text)
 
 
 def _error(indonesian: str, english: str) -> CellError:
@@ -116,7 +125,8 @@ WEEKDAYS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+# Year first is unambiguous (2027-01-05, also 2027/01/05 from Chinese and Japanese spreadsheets).
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ t]00:00(?::00)?)?")
 _NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d+)")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s\-./]*([a-z]+)\.?[\s\-./,]*(\d+)")
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d+)")
@@ -131,7 +141,7 @@ def parse_date(text: str) -> date:
     if words and words[0] in WEEKDAYS:  # "Senin, 5 Januari 2027"
         folded = " ".join(words[1:])
     if match := _ISO.fullmatch(folded):
-        year, month, day = match.groups()
+        year, _, month, day = match.groups()
         return _calendar_date(typed, year, month, day)
     if match := _NUMERIC.fullmatch(folded):
         day, _, month, year = match.groups()
@@ -225,6 +235,8 @@ def parse_sex(text: str) -> str:
     return sex
 
 
+# Few distinct spellings fill a whole file; the bounded cache keeps memory flat.
+@lru_cache(maxsize=1024)
 def parse_nationality(text: str) -> str:
     """The canonical nationality code (ISO 3166-1 alpha-3 or ICAO's own) of a name or code."""
     try:
@@ -391,6 +403,11 @@ def _regency_key(text: str) -> str:
 def parse_regency(text: str, regencies: Sequence[str]) -> str:
     """The official name from ``regencies`` (e.g. "Kabupaten Banyuasin") for "Kab. Banyuasin",
     "kab banyuasin", or a bare "Banyuasin" when only one official name ends with it."""
+    return _parse_regency(text, tuple(regencies))
+
+
+@lru_cache(maxsize=1024)
+def _parse_regency(text: str, regencies: tuple[str, ...]) -> str:
     key = _regency_key(text)
     words = key.split(" ")
     if words[0] in _REGENCY_PREFIXES:

@@ -11,11 +11,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 
-from tka_registry.rules.nationality import fold
 from tka_registry.spreadsheets import cells
-from tka_registry.spreadsheets.cells import CellError, Reason
+from tka_registry.spreadsheets.cells import CellError, Reason, fold
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,8 @@ class RowErrors:
 Parser = Callable[[str], object]
 
 
-def _parsers(regencies: Sequence[str]) -> dict[str, Parser]:
+@lru_cache(maxsize=8)
+def _parsers(regencies: tuple[str, ...]) -> dict[str, Parser]:
     free_text = partial(cells.clean_text, max_length=200)
     return {
         "full_name": cells.parse_person_name,
@@ -215,7 +215,7 @@ def normalise_row(raw: RawRow, regencies: Sequence[str]) -> ImportRow | RowError
     if raw.overflow:
         problem(None, _overflow_reason(raw.overflow))
     values: dict[str, object] = {}
-    for name, parse in _parsers(regencies).items():
+    for name, parse in _parsers(tuple(regencies)).items():
         text = raw.values.get(name)
         if text is None or cells.is_blank(text):
             if COLUMNS_BY_FIELD[name].required:

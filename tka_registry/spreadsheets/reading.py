@@ -14,20 +14,18 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import IO
 
 from tka_registry.spreadsheets.cells import Reason
 from tka_registry.spreadsheets.columns import COLUMNS, RawRow, field_for_header
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 256 * 1024
 # Uploads that cannot seek are copied to a temporary file; this much stays in memory.
 SPOOL_MEMORY_BYTES = 5 << 20
 DELIMITERS = (",", ";")
-# A field larger than this is not a spreadsheet cell (csv's default limit is 128 KiB).
-FIELD_LIMIT_CHARS = 64 * 1024
 
 # Leading bytes of files that are not CSV, with what to tell the clerk.
 _SIGNATURES: tuple[tuple[bytes, Reason], ...] = (
@@ -79,7 +77,7 @@ class Layout:
 
     encoding: str
     delimiter: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     ignored_headers: tuple[str, ...]
 
 
@@ -166,7 +164,6 @@ class WorkersSheet:
 def open_workers_csv(source: str | os.PathLike[str] | IO[bytes]) -> WorkersSheet:
     """Open a workers CSV file (a path, or a binary stream such as an upload) and read its
     header. Raises :class:`SpreadsheetRefused` for a file that is not a usable workers list."""
-    csv.field_size_limit(FIELD_LIMIT_CHARS)
     if isinstance(source, str | os.PathLike):
         return WorkersSheet(open(source, "rb"), owned=True)
     if source.seekable():
@@ -281,4 +278,4 @@ def _match_headers(
                 "required columns missing: " + ", ".join(column.english for column in missing),
             )
         )
-    return Layout(encoding, delimiter, headers, tuple(ignored)), fields
+    return Layout(encoding, delimiter, MappingProxyType(headers), tuple(ignored)), fields

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from tka_registry.accounts.auth import access
-from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Actor, Role
+from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Role
 from tka_registry.audit.service import record
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
-from tka_registry.settings import Settings
 from tka_registry.workers import service
 from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
 from tka_registry.workers.schemas import PassportIn, WorkerIn, WorkerOut, WorkerPatch, WorkerSummary
@@ -38,24 +37,29 @@ class WorkerController(Controller):
 
     @post("/", opt=access(*WRITERS))
     async def create(
-        self, data: WorkerIn, actor: Actor, settings: Settings, today: date, now: datetime
+        self,
+        data: JSONBody[WorkerIn],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
     ) -> WorkerOut:
         return await service.create_worker(actor, data, settings=settings, today=today, now=now)
 
     @get("/", opt=access(*READERS))
     async def list_workers(
         self,
-        actor: Actor,
-        settings: Settings,
-        today: date,
-        nationality: str | None = None,
-        employer_id: int | None = None,
-        regency: str | None = None,
-        status: str | None = None,
-        expires_within_days: Annotated[int | None, Parameter(ge=0, le=3650)] = None,
-        q: Annotated[str | None, Parameter(max_length=200)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        nationality: FromQuery[str | None] = None,
+        employer_id: FromQuery[int | None] = None,
+        regency: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        expires_within_days: Annotated[int | None, QueryParameter(ge=0, le=3650)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Page[WorkerSummary]:
         """Workers, filtered; ``status`` is the derived status of each one's current permit."""
         if status is not None and status not in WORKER_STATUSES:
@@ -77,7 +81,7 @@ class WorkerController(Controller):
 
     @get("/{worker_id:int}", opt=access(*READERS))
     async def read(
-        self, worker_id: int, actor: Actor, settings: Settings, today: date
+        self, worker_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, today: Today
     ) -> WorkerOut:
         worker = await service.get_worker(actor, worker_id, settings=settings, today=today)
         if actor.role == Role.INTELLIGENCE:
@@ -87,12 +91,12 @@ class WorkerController(Controller):
     @patch("/{worker_id:int}", opt=access(*WRITERS))
     async def update(
         self,
-        worker_id: int,
-        data: WorkerPatch,
-        actor: Actor,
-        settings: Settings,
-        today: date,
-        now: datetime,
+        worker_id: FromPath[int],
+        data: JSONBody[WorkerPatch],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
     ) -> WorkerOut:
         return await service.update_worker(
             actor, worker_id, data, settings=settings, today=today, now=now
@@ -101,12 +105,12 @@ class WorkerController(Controller):
     @post("/{worker_id:int}/passports", opt=access(*WRITERS))
     async def add_passport(
         self,
-        worker_id: int,
-        data: PassportIn,
-        actor: Actor,
-        settings: Settings,
-        today: date,
-        now: datetime,
+        worker_id: FromPath[int],
+        data: JSONBody[PassportIn],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
     ) -> WorkerOut:
         """Record a renewed passport of the same worker."""
         return await service.add_passport(
