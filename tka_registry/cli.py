@@ -1,0 +1,70 @@
+"""The ``tka-registry`` command. Each business area adds its subcommands in ``commands.py``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from tka_registry.db import close_database, engine_for, migrate, open_database
+from tka_registry.settings import Settings, load_settings
+
+# Modules with ``register(subparsers)``: one line per business area.
+COMMAND_MODULES = [
+    "tka_registry.system.commands",
+    "tka_registry.accounts.commands",
+    "tka_registry.demo.commands",
+]
+
+
+def run_with_database(
+    settings: Settings, work: Callable[[], Awaitable[int]], *, apply_migrations: bool = True
+) -> int:
+    """Open the database (migrating it first), run ``work``, close; answers the exit code."""
+
+    async def main() -> int:
+        engine = engine_for(settings.database_url)
+        await open_database(engine, pool_size=4)
+        try:
+            if apply_migrations:
+                await migrate(engine)
+            return await work()
+        finally:
+            await close_database(engine)
+
+    return asyncio.run(main())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tka-registry",
+        description="Registry of foreign workers (TKA) and stay permits, "
+        "Kantor Imigrasi Kelas I TPI Palembang.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, Settings], int] = arguments.handler
+    try:
+        return handler(arguments, load_settings())
+    except KeyboardInterrupt:
+        return 130
+
+
+def fail(message: str) -> int:
+    print(f"tka-registry: {message}", file=sys.stderr)
+    return 2
+
+
+Subparsers = Any  # argparse's private _SubParsersAction
+
+if __name__ == "__main__":
+    sys.exit(main())
