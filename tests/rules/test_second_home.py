@@ -6,12 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from tka_registry.rules.calendar import MonthsDays, add_months, months_days_between
 from tka_registry.rules.second_home import (
     Dependant,
     InvalidAmount,
-    MonthsDays,
     SecondHomeCase,
-    add_months,
     canonical_relation,
     check_dependant_relation,
     check_passport_validity,
@@ -21,7 +20,6 @@ from tka_registry.rules.second_home import (
     evaluate_case,
     format_rupiah,
     is_proof_overdue,
-    months_days_between,
     parse_rupiah,
     proof_days_left,
     proof_deadline,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,12 +31,27 @@ def add_years(day: date, years: int) -> date:
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """``day`` moved by whole calendar months; the 31st becomes the month's last day if shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class MonthsDays:
+    """A span of whole calendar months plus leftover days; negative when already past."""
+
+    months: int
+    days: int
+
+
+def months_days_between(start: date, end: date) -> MonthsDays:
+    """Whole months and leftover days from ``start`` to ``end`` (both negative if end < start)."""
+    if end < start:
+        span = months_days_between(end, start)
+        return MonthsDays(-span.months, -span.days)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return MonthsDays(months, (end - add_months(start, months)).days)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from tka_registry.rules.calendar import add_months, add_years
+from tka_registry.rules.calendar import add_months, add_years, months_days_between
 
 
 class PermitKind(StrEnum):
@@ -91,6 +91,11 @@ def in_extension_window(expires_on: date, applied_on: date, window_days: int = 3
     return extension_window_opens(expires_on, window_days) <= applied_on <= expires_on
 
 
+def last_day_of_years(start: date, years: int) -> date:
+    """The last valid day of a permit that runs ``years`` years from ``start`` (inclusive)."""
+    return date.fromordinal(add_years(start, years).toordinal() - 1)
+
+
 def dates_breaches(issued_on: date, expires_on: date) -> list[RuleBreach]:
     """A permit must end after it begins."""
     if expires_on <= issued_on:
@@ -121,7 +126,7 @@ def itap_length_breaches(
     issued_on: date, expires_on: date, itap_validity_years: int = 5
 ) -> list[RuleBreach]:
     """An ITAP is valid 5 years (UU 6/2011 art. 54; imigrasi.go.id)."""
-    limit = add_years(issued_on, itap_validity_years)
+    limit = last_day_of_years(issued_on, itap_validity_years)
     if expires_on > limit:
         return [
             RuleBreach(
@@ -139,13 +144,9 @@ def same_length_from(first_issued: date, first_expires: date, start: date) -> da
     Lengths are calendar lengths (whole months, then days), so a one-year grant stays one year
     across a leap day.
     """
-    months = (
-        (first_expires.year - first_issued.year) * 12 + first_expires.month - first_issued.month
-    )
-    if add_months(first_issued, months) > first_expires:
-        months -= 1
-    rest = first_expires.toordinal() - add_months(first_issued, months).toordinal()
-    return date.fromordinal(add_months(start, months).toordinal() + rest)
+    # A permit is valid through its expiry date: its length runs to the day after.
+    span = months_days_between(first_issued, date.fromordinal(first_expires.toordinal() + 1))
+    return date.fromordinal(add_months(start, span.months).toordinal() + span.days - 1)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def itas_total_breaches(
     itas_chain = [span for span in earlier if span.kind == PermitKind.ITAS]
     years = work_itas_total_max_years if is_work_index else itas_total_max_years
     start = itas_chain[0].issued_on if itas_chain else issued_on
-    limit = add_years(start, years)
+    limit = last_day_of_years(start, years)
     if expires_on > limit:
         breaches.append(
             RuleBreach(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tka_registry.rules.calendar import MonthsDays, add_months, months_days_between
 from tka_registry.rules.nationality import fold
 from tka_registry.settings import Settings
 
@@ -26,14 +27,6 @@ ALLOWED_STAY_YEARS: tuple[int, ...] = (5, 10)
 MAX_PLAUSIBLE_IDR = 10**15
 
 PRINCIPAL = "principal"
-
-
-@dataclass(frozen=True)
-class MonthsDays:
-    """A span of whole calendar months plus leftover days; negative when already past."""
-
-    months: int
-    days: int
 
 
 @dataclass(frozen=True)
@@ -86,25 +79,6 @@ class SecondHomeCase:
 _MONTHS_ID = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months; the 31st becomes the month's last day if shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def months_days_between(start: date, end: date) -> MonthsDays:
-    """Whole months and leftover days from ``start`` to ``end`` (both negative if end < start)."""
-    if end < start:
-        span = months_days_between(end, start)
-        return MonthsDays(-span.months, -span.days)
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if add_months(start, months) > end:
-        months -= 1
-    return MonthsDays(months, (end - add_months(start, months)).days)
 
 
 def _date_id(day: date) -> str:
