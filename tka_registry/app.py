@@ -13,25 +13,47 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
+from tka_registry.accounts.admin_api import AccountAdminController
 from tka_registry.accounts.api import AuthController
 from tka_registry.accounts.auth import PUBLIC, TokenAuthenticationMiddleware, access, access_guard
+from tka_registry.applications.api import ApplicationController, MrzController, TrackController
+from tka_registry.audit.api import AuditController
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
+from tka_registry.documents.api import DocumentController
+from tka_registry.documents.web import VerificationPageController
 from tka_registry.employers.api import EmployerController
 from tka_registry.http_errors import EXCEPTION_HANDLERS
+from tka_registry.intelligence.api import IntelligenceController, StatsController
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
+from tka_registry.second_home.api import SecondHomeController
+from tka_registry.security.headers import add_security_headers
 from tka_registry.settings import Settings, load_settings
+from tka_registry.spreadsheets.api import SpreadsheetController
 from tka_registry.system.api import health
+from tka_registry.web import PAGE_HANDLERS, csrf_config, html_aware, static_files, template_config
 from tka_registry.workers.api import WorkerController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
     AuthController,
+    AccountAdminController,
+    AuditController,
     EmployerController,
     WorkerController,
     PermitController,
     VisaIndexController,
+    DocumentController,
+    VerificationPageController,
+    IntelligenceController,
+    StatsController,
+    SecondHomeController,
+    ApplicationController,
+    MrzController,
+    TrackController,
+    SpreadsheetController,
+    *PAGE_HANDLERS,
 ]
 
 
@@ -51,13 +73,16 @@ def create_app(
             await close_database(engine)
 
     return Litestar(
-        route_handlers=ROUTE_HANDLERS,
+        route_handlers=[*ROUTE_HANDLERS, static_files()],
         lifespan=[database],
         state=State({"settings": settings, "clock": clock}),
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[DefineMiddleware(TokenAuthenticationMiddleware)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=html_aware(EXCEPTION_HANDLERS),
+        template_config=template_config(),
+        csrf_config=csrf_config(settings),
+        before_send=[add_security_headers],
         request_max_body_size=settings.max_request_body_bytes,
         openapi_config=OpenAPIConfig(
             title="TKA Registry",

@@ -17,6 +17,10 @@ COMMAND_MODULES = [
     "tka_registry.system.commands",
     "tka_registry.accounts.commands",
     "tka_registry.demo.commands",
+    "tka_registry.audit.commands",
+    "tka_registry.documents.commands",
+    "tka_registry.alerts.commands",
+    "tka_registry.spreadsheets.commands",
 ]
 
 

@@ -17,6 +17,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from tka_registry.settings import sqlite_path
+from tka_registry.sqlite_engine import ReusingSQLiteEngine
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
@@ -25,12 +26,34 @@ os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
 def all_tables() -> list[type[Table]]:
     """Every table of the registry, parents before children."""
     from tka_registry.accounts.tables import AccessToken, Account
+    from tka_registry.alerts.tables import AlertRun, Reminder
+    from tka_registry.applications.tables import Application, ApplicationEvent, Attachment
     from tka_registry.audit.tables import AuditEntry
+    from tka_registry.documents.tables import StoredDocument, Verification
     from tka_registry.employers.tables import Employer
     from tka_registry.permits.tables import Permit, VisaIndex
+    from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
     from tka_registry.workers.tables import Passport, Worker
 
-    return [Employer, Worker, Passport, VisaIndex, Permit, Account, AccessToken, AuditEntry]
+    return [
+        Employer,
+        Worker,
+        Passport,
+        VisaIndex,
+        Permit,
+        Account,
+        AccessToken,
+        AuditEntry,
+        Application,
+        ApplicationEvent,
+        Attachment,
+        StoredDocument,
+        Verification,
+        Reminder,
+        AlertRun,
+        SecondHomeCase,
+        SecondHomeDependant,
+    ]
 
 
 def engine_for(database_url: str) -> Engine[Any]:
@@ -38,7 +61,7 @@ def engine_for(database_url: str) -> Engine[Any]:
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path), timeout=30)
+        return ReusingSQLiteEngine(path=str(path), timeout=30)
     if database_url.startswith(("postgresql://", "postgres://")):
         return PostgresEngine(config={"dsn": database_url}, extensions=(), log_queries=False)
     raise ValueError(
@@ -72,7 +95,9 @@ async def open_database(engine: Engine[Any], *, pool_size: int = 10) -> None:
 
 
 async def close_database(engine: Engine[Any]) -> None:
-    if not is_sqlite(engine):
+    if isinstance(engine, ReusingSQLiteEngine):
+        await engine.close_idle_connections()
+    elif not is_sqlite(engine):
         await cast(PostgresEngine, engine).close_connection_pool()
 
 

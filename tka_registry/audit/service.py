@@ -102,15 +102,24 @@ class ChainBreak:
     reason: str
 
 
+@dataclass(frozen=True)
+class ChainCheck:
+    """What a walk of the chain found: entries checked, the head and the first break."""
+
+    checked: int
+    head_sequence: int
+    head_hash: str
+    broken: ChainBreak | None
+    anchor_found: bool | None  # None when no anchor was asked for
+
+
 async def _entries(batch_size: int = 2000) -> AsyncIterator[dict[str, Any]]:
-    after = 0
+    after: int | None = None
     while True:
-        rows = (
-            await AuditEntry.select()
-            .where(AuditEntry.sequence > after)
-            .order_by(AuditEntry.sequence)
-            .limit(batch_size)
-        )
+        query = AuditEntry.select().order_by(AuditEntry.sequence).limit(batch_size)
+        if after is not None:
+            query = query.where(AuditEntry.sequence > after)
+        rows = await query
         if not rows:
             return
         for row in rows:
@@ -118,22 +127,44 @@ async def _entries(batch_size: int = 2000) -> AsyncIterator[dict[str, Any]]:
         after = rows[-1]["sequence"]
 
 
-async def verify_chain() -> tuple[int, ChainBreak | None]:
-    """Walk the whole chain; answers the number of entries checked and the first break."""
+def _break_in(row: dict[str, Any], expected_sequence: int, expected_previous: str) -> str | None:
+    """Why ``row`` does not continue the chain, or None when it does."""
+    if row["sequence"] != expected_sequence:
+        return f"expected sequence {expected_sequence}: an entry was removed or reordered"
+    if row["previous_hash"] != expected_previous:
+        return "previous_hash does not match the entry before: removed or reordered"
+    digest = entry_digest(
+        **{k: row[k] for k in ("sequence", "at", "actor", "role", "address", "action")},
+        **{k: row[k] for k in ("object_type", "object_id", "details", "previous_hash")},
+    )
+    if digest != row["entry_hash"]:
+        return "content was changed: entry_hash does not match the entry's fields"
+    return None
+
+
+async def check_chain(anchor: str | None = None) -> ChainCheck:
+    """Walk the whole chain in sequence order.
+
+    ``anchor`` is an entry hash recorded earlier (a past head): it must still be in the chain,
+    which catches removing the newest entries, something the chain alone cannot show.
+    """
     expected_previous, expected_sequence, checked = GENESIS_HASH, 1, 0
+    anchor_found = None if anchor is None else anchor == GENESIS_HASH
     async for row in _entries():
         checked += 1
-        if row["sequence"] != expected_sequence:
-            reason = f"expected sequence {expected_sequence}: an entry was removed or reordered"
-            return checked, ChainBreak(row["sequence"], row["id"], reason)
-        if row["previous_hash"] != expected_previous:
-            reason = "previous_hash does not match the entry before: removed or reordered"
-            return checked, ChainBreak(row["sequence"], row["id"], reason)
-        digest = entry_digest(
-            **{k: row[k] for k in ("sequence", "at", "actor", "role", "address", "action")},
-            **{k: row[k] for k in ("object_type", "object_id", "details", "previous_hash")},
-        )
-        if digest != row["entry_hash"]:
-            return checked, ChainBreak(row["sequence"], row["id"], "content was changed")
+        reason = _break_in(row, expected_sequence, expected_previous)
+        if reason:
+            broken = ChainBreak(row["sequence"], row["id"], reason)
+            return ChainCheck(
+                checked, expected_sequence - 1, expected_previous, broken, anchor_found
+            )
+        if anchor is not None and row["entry_hash"] == anchor:
+            anchor_found = True
         expected_previous, expected_sequence = row["entry_hash"], expected_sequence + 1
-    return checked, None
+    return ChainCheck(checked, expected_sequence - 1, expected_previous, None, anchor_found)
+
+
+async def verify_chain() -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain; answers the number of entries checked and the first break."""
+    check = await check_chain()
+    return check.checked, check.broken

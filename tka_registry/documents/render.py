@@ -40,6 +40,7 @@ __all__ = [
     "render_decision",
     "render_document",
     "render_permit",
+    "render_report",
     "renderer",
 ]
 
@@ -342,6 +343,16 @@ def render_document(document: PermitDocument | DecisionLetter, language: str = "
     if isinstance(document, PermitDocument):
         return render_permit(document, language)
     return render_decision(document, language)
+
+
+def render_report(
+    template: str, context: dict[str, Any], *, day: date, language: str = "id"
+) -> bytes:
+    """PDF bytes of a report template (under templates/documents) dated ``day``; ``context``
+    may carry its own (Indonesian, English) labels, ordered here for ``language`` as ``R``."""
+    own = {key: labels.pair(value, language) for key, value in context.get("R", {}).items()}
+    filled = {**_common(language, day), "day": _bilingual_date(day, language), **context, "R": own}
+    return renderer().pdf(renderer().html(template, filled))
 
 
 # (Indonesian, English) of every label the templates print.

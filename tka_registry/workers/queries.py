@@ -6,6 +6,7 @@ the filters join the worker's current permit, which the query builder cannot exp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +35,13 @@ class WorkerFilters:
     status: str | None = None
     expires_within_days: int | None = None
     q: str | None = None
+    # Permit filters of the intelligence queries, on the worker's current permit.
+    kind: str | None = None
+    visa_indexes: tuple[str, ...] = ()
+    issued_from: date | None = None
+    issued_to: date | None = None
+    expires_from: date | None = None
+    expires_to: date | None = None
 
 
 def _like(text: str) -> str:
@@ -78,7 +86,25 @@ def where_clause(
         add("p.revoked_on IS NULL AND p.expires_on >= {} AND p.expires_on <= {}", today, edge)
     if filters.q:
         add("w.name_folded LIKE {} ESCAPE '\\'", _like(fold(filters.q)))
+    _permit_clauses(filters, add)
     return (" AND ".join(clauses) or "1 = 1"), arguments
+
+
+def _permit_clauses(filters: WorkerFilters, add: Callable[..., None]) -> None:
+    """Clauses on the current permit ``p``: its kind, visa index and date ranges."""
+    if filters.kind:
+        add("p.kind = {}", filters.kind)
+    if filters.visa_indexes:
+        marks = ", ".join("{}" for _ in filters.visa_indexes)
+        add(f"p.visa_index IN ({marks})", *filters.visa_indexes)
+    for clause, value in (
+        ("p.issued_on >= {}", filters.issued_from),
+        ("p.issued_on <= {}", filters.issued_to),
+        ("p.expires_on >= {}", filters.expires_from),
+        ("p.expires_on <= {}", filters.expires_to),
+    ):
+        if value is not None:
+            add(clause, value)
 
 
 FROM = (

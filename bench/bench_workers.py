@@ -1,0 +1,250 @@
+"""Filtered worker list through HTTP vs the same SQL through the bare driver, in one run.
+
+    python bench/bench_workers.py                 # SQLite with 1,200 demo workers
+    python bench/bench_workers.py --engine postgres --workers 100000
+
+Starts a real server (``tka-registry serve``) on a free loopback port, loads demo data with the
+CLI (timed), then requests one nationality, 50 per page, and runs the exact statements the
+endpoint runs (captured from the app's query code) through aiosqlite or asyncpg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.db import bind, engine_for
+from tka_registry.settings import load_settings
+from tka_registry.workers import queries
+from tka_registry.workers.tables import Worker
+
+POSTGRES = os.environ.get("TKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tka(env: dict[str, str], *arguments: str, stdin: str = "") -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "tka_registry.cli", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return result.stdout
+
+
+async def captured_statements(
+    url: str, nationality: str, today: date
+) -> list[tuple[str, list[Any]]]:
+    """The statements the list endpoint runs, compiled for the engine's driver."""
+    engine = engine_for(url)
+    bind(engine)
+    statements: list[Any] = []
+    original = Worker.raw
+
+    def capture(sql: str, *args: Any) -> Any:
+        query = original(sql, *args)
+        statements.append(query)
+        return query
+
+    Worker.raw = capture  # type: ignore[method-assign]
+    try:
+        await queries.list_workers(
+            Actor.system(),
+            queries.WorkerFilters(nationalities=(nationality,)),
+            limit=50,
+            offset=0,
+            today=today,
+            settings=load_settings(database_url=url, secret_key="x"),
+        )
+    finally:
+        Worker.raw = original  # type: ignore[method-assign]
+    compiled = []
+    for query in statements:
+        sql, args = query.querystrings[0].compile_string(engine_type=engine.engine_type)
+        compiled.append((sql, list(args)))
+    return compiled
+
+
+async def explain(url: str, statements: list[tuple[str, list[Any]]]) -> None:
+    """Show which indexes serve each statement (after the statistics autovacuum would gather)."""
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("VACUUM ANALYZE")
+        for sql, args in statements:
+            plan = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *args)
+            print("  EXPLAIN " + sql[:70].replace("\n", " ") + " ...")
+            for row in plan:
+                print("    " + row[0])
+    finally:
+        await connection.close()
+
+
+async def timings(run: Callable[[], Awaitable[Any]], rounds: int) -> list[float]:
+    for _ in range(10):
+        await run()
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(name: str, samples: list[float]) -> tuple[float, float]:
+    median = statistics.median(samples)
+    p95 = statistics.quantiles(samples, n=20)[18]
+    print(f"  {name:<34} median {median:7.2f} ms   p95 {p95:7.2f} ms")
+    return median, p95
+
+
+async def raw_runner(
+    url: str, statements: list[tuple[str, list[Any]]]
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
+    if url.startswith("sqlite"):
+        import aiosqlite
+
+        connection = await aiosqlite.connect(url.removeprefix("sqlite:///"))
+
+        async def run_sqlite() -> None:
+            for sql, args in statements:
+                async with connection.execute(sql, args) as cursor:
+                    await cursor.fetchall()
+
+        return run_sqlite, connection.close
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+
+    async def run_postgres() -> None:
+        async with pool.acquire() as connection:
+            for sql, args in statements:
+                await connection.fetch(sql, *args)
+
+    return run_postgres, pool.close
+
+
+async def measure(url: str, env: dict[str, str], rounds: int, nationality: str) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tka_registry.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            for _ in range(200):
+                try:
+                    if (await http.get("/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            token = (
+                await http.post(
+                    "/api/v1/auth/token",
+                    json={"email": "bench@imigrasi.test", "password": "bench password 1"},
+                )
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            path = f"/api/v1/workers?nationality={nationality}&limit=50"
+            total = (await http.get(path, headers=headers)).json()["total"]
+            print(f"  {nationality}: {total} workers, first page of 50")
+
+            async def over_http() -> None:
+                response = await http.get(path, headers=headers)
+                response.raise_for_status()
+
+            statements = await captured_statements(url, nationality, date.today())
+            if url.startswith("postgres"):
+                await explain(url, statements)
+            run_raw, close = await raw_runner(url, statements)
+            try:
+                # Interleave so both see the same machine load.
+                http_samples, raw_samples = [], []
+                for _ in range(5):
+                    http_samples += await timings(over_http, rounds // 5)
+                    raw_samples += await timings(run_raw, rounds // 5)
+            finally:
+                await close()
+        raw_median, _ = summary("bare driver (count + page SQL)", raw_samples)
+        http_median, http_p95 = summary("HTTP GET /api/v1/workers", http_samples)
+        print(
+            f"  ratio HTTP/bare median: {http_median / raw_median:.2f}x (target <= 3x); HTTP p95 {http_p95:.2f} ms"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1200)
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--nationality", default="CHN")
+    arguments = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tka-bench-"))
+    database = None
+    if arguments.engine == "sqlite":
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    else:
+        database = f"tka_bench_{uuid.uuid4().hex[:8]}"
+        admin = await asyncpg.connect(POSTGRES)
+        await admin.execute(f'CREATE DATABASE "{database}"')
+        await admin.close()
+        url = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+    env = os.environ | {
+        "TKA_DATABASE_URL": url,
+        "TKA_SECRET_KEY": "bench",
+        "TKA_DATA_DIR": str(folder),
+    }
+    try:
+        print(f"engine {arguments.engine}, {arguments.workers} demo workers")
+        started = time.perf_counter()
+        tka(env, "demo-data", "--workers", str(arguments.workers), "--seed", "3")
+        print(
+            f"  demo-data load (process, incl. start-up and migrations): {time.perf_counter() - started:.2f} s"
+        )
+        tka(
+            env,
+            "users",
+            "create",
+            "--email",
+            "bench@imigrasi.test",
+            "--role",
+            "officer",
+            "--password-stdin",
+            stdin="bench password 1\n",
+        )
+        await measure(url, env, arguments.rounds, arguments.nationality)
+    finally:
+        if database:
+            admin = await asyncpg.connect(POSTGRES)
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

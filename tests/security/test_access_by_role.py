@@ -1,0 +1,62 @@
+"""Every endpoint, every role: generated from the app's route table, so a new endpoint is
+covered the moment it is registered."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from tests.security.conftest import ROLES, call, sign_in_as
+from tka_registry.security.access_table import Endpoint, endpoints
+
+REFUSALS = {401, 403}
+
+
+def _is_guarded(endpoint: Endpoint) -> bool:
+    return not endpoint.is_public
+
+
+async def _still_signed_in(client: httpx.AsyncClient, headers: dict[str, str]) -> bool:
+    return (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
+
+
+async def test_every_endpoint_declares_an_access_rule(app: Litestar) -> None:
+    missing = [f"{e.method} {e.path} ({e.handler})" for e in endpoints(app) if e.roles is None]
+    assert not missing, "endpoints without opt=access(...): " + ", ".join(missing)
+
+
+async def test_anonymous_callers_get_401_from_every_guarded_endpoint(client, app) -> None:
+    wrong = []
+    for endpoint in filter(_is_guarded, endpoints(app)):
+        response = await call(client, endpoint, {})
+        if response.status_code != 401:
+            wrong.append(f"{endpoint.method} {endpoint.path}: {response.status_code}")
+    assert not wrong, "anonymous callers not refused with 401: " + "; ".join(wrong)
+
+
+async def test_public_endpoints_answer_anyone(client, app) -> None:
+    public = [e for e in endpoints(app) if e.is_public]
+    assert any(e.path == "/health" for e in public)
+    for endpoint in public:
+        response = await call(client, endpoint, {})
+        assert response.status_code not in REFUSALS, f"{endpoint.method} {endpoint.path}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_role_reaches_exactly_its_endpoints(
+    client, app, role_headers, own_employer, role
+) -> None:
+    headers = role_headers[role]
+    wrong = []
+    for endpoint in filter(_is_guarded, endpoints(app)):
+        allowed = role in (endpoint.roles or ())
+        response = await call(client, endpoint, headers)
+        status = response.status_code
+        if allowed and status in REFUSALS:
+            wrong.append(f"{endpoint.method} {endpoint.path}: refused {status} {response.text}")
+        if not allowed and status != 403:
+            wrong.append(f"{endpoint.method} {endpoint.path}: {status}, expected 403")
+        if not await _still_signed_in(client, headers):  # the endpoint signed this token out
+            headers = await sign_in_as(client, role, own_employer)
+    assert not wrong, f"{role}: " + "; ".join(wrong)

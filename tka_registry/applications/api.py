@@ -1,0 +1,265 @@
+"""JSON API of applications, the MRZ reader and public case tracking.
+
+``POST /api/v1/mrz/parse`` is public: it only reads the text it is sent (no registry data) and
+the employer's form uses it before signing a case. ``GET /api/v1/track`` is public and
+rate-limited per client address; it answers only a case's status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Response, get, patch, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import TooManyRequestsException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+
+from tka_registry.accounts.auth import PUBLIC, access, client_address
+from tka_registry.accounts.roles import OFFICE_ROLES, Role
+from tka_registry.applications import decisions, service
+from tka_registry.applications.attachments import AttachmentKind, add_attachment, attachment_file
+from tka_registry.applications.schemas import (
+    ApplicationIn,
+    ApplicationKind,
+    ApplicationOut,
+    ApplicationPatch,
+    ApplicationStatus,
+    ApplicationSummary,
+    AttachmentOut,
+    DecisionIn,
+    MrzIn,
+    MrzOut,
+    TrackOut,
+)
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.documents.verification import AddressLimiter
+from tka_registry.errors import InvalidInput
+from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.rules import mrz
+from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+
+CASE_ROLES = (*OFFICE_ROLES, Role.EMPLOYER)
+FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+
+
+@dataclass
+class AttachmentUpload:
+    kind: str
+    file: UploadFile
+
+
+def track_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Refuse (429) an address over ``verify_rate_limit_per_minute`` lookups (per process)."""
+    state = connection.app.state
+    limiter = state.get("track_limiter")
+    if limiter is None:
+        limiter = AddressLimiter(state.settings.verify_rate_limit_per_minute)
+        state.track_limiter = limiter
+    if not limiter.allow(client_address(connection)):
+        raise TooManyRequestsException(
+            "too many lookups from this address: wait a minute", headers={"Retry-After": "60"}
+        )
+
+
+def mrz_fields(passport: mrz.MrzPassport) -> MrzOut:
+    return MrzOut(
+        surname=passport.surname,
+        given_names=passport.given_names,
+        full_name=passport.full_name,
+        passport_number=passport.passport_number,
+        nationality=passport.nationality_code or passport.nationality,
+        issuing_state=passport.issuing_state_code or passport.issuing_state,
+        date_of_birth=passport.date_of_birth,
+        sex=passport.sex,
+        expires_on=passport.expires_on,
+        personal_number=passport.personal_number,
+        names_truncated=passport.names_truncated,
+    )
+
+
+def mrz_problems_body(problems: list[mrz.MrzProblem]) -> dict[str, Any]:
+    errors = [
+        {
+            "field": p.field,
+            "reason": p.message("en"),
+            "code": p.reason,
+            "message_id": p.message("id"),
+        }
+        for p in problems
+    ]
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    return {"status_code": 422, "detail": detail, "errors": errors}
+
+
+def _nationality(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return canonical_nationality(value)
+    except UnknownNationality as unknown:
+        raise InvalidInput("nationality", str(unknown)) from None
+
+
+class ApplicationController(Controller):
+    path = "/api/v1/applications"
+    tags = ["applications"]
+
+    @post("/", opt=access(*CASE_ROLES))
+    async def create(
+        self,
+        data: JSONBody[ApplicationIn],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> ApplicationOut:
+        """Save a draft. Office staff name ``employer_id``; an employer's own is implied."""
+        return await service.create_application(
+            actor, data, settings=settings, today=today, now=now
+        )
+
+    @patch("/{application_id:int}", opt=access(*CASE_ROLES))
+    async def edit(
+        self,
+        application_id: FromPath[int],
+        data: JSONBody[ApplicationPatch],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> ApplicationOut:
+        """Change a draft or a returned case; only the fields sent change (null empties)."""
+        return await service.update_application(
+            actor, application_id, data, settings=settings, today=today, now=now
+        )
+
+    @post("/{application_id:int}/submit", opt=access(*CASE_ROLES), status_code=200)
+    async def submit(
+        self,
+        application_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> ApplicationOut:
+        """Submit after a complete check (422 lists every problem); assigns the register number."""
+        return await service.submit_application(
+            actor, application_id, settings=settings, today=today, now=now
+        )
+
+    @get("/", opt=access(*CASE_ROLES))
+    async def list_applications(
+        self,
+        actor: CurrentActor,
+        today: Today,
+        kind: FromQuery[ApplicationKind | None] = None,
+        status: FromQuery[ApplicationStatus | None] = None,
+        nationality: Annotated[str | None, QueryParameter(max_length=60)] = None,
+        employer_id: FromQuery[int | None] = None,
+        min_age_days: Annotated[int | None, QueryParameter(ge=0, le=36500)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> Page[ApplicationSummary]:
+        """Office: the queue, oldest submission first. Employer: its own cases, newest first."""
+        filters = service.ApplicationFilters(
+            kind=kind.value if kind else None,
+            status=status.value if status else None,
+            nationality=_nationality(nationality),
+            employer_id=employer_id,
+            min_age_days=min_age_days,
+        )
+        return await service.list_applications(
+            actor, filters, limit=limit, offset=offset, today=today
+        )
+
+    @get("/{application_id:int}", opt=access(*CASE_ROLES))
+    async def read(
+        self,
+        application_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+    ) -> ApplicationOut:
+        return await service.get_application(actor, application_id, settings=settings, today=today)
+
+    @post("/{application_id:int}/decision", opt=access(*OFFICE_ROLES), status_code=200)
+    async def decide(
+        self,
+        application_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> ApplicationOut:
+        """approve (issues the permit / applies the change), reject or return, with a message."""
+        return await decisions.decide(
+            actor, application_id, data, settings=settings, today=today, now=now
+        )
+
+    @post("/{application_id:int}/attachments", opt=access(*CASE_ROLES))
+    async def upload(
+        self,
+        application_id: FromPath[int],
+        data: Annotated[AttachmentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        now: Now,
+    ) -> AttachmentOut:
+        """Multipart ``kind`` + ``file``: PDF, JPEG or PNG judged by content, within the limit."""
+        try:
+            kind = AttachmentKind(data.kind)
+        except ValueError:
+            known = ", ".join(k.value for k in AttachmentKind)
+            raise InvalidInput("kind", f'unknown attachment kind "{data.kind}": {known}') from None
+        content = await data.file.read()
+        return await add_attachment(
+            actor, application_id, kind, content, settings=settings, now=now
+        )
+
+    @get("/{application_id:int}/attachments/{attachment_id:int}", opt=access(*CASE_ROLES))
+    async def download(
+        self,
+        application_id: FromPath[int],
+        attachment_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+    ) -> Response[bytes]:
+        """The file, to the case's employer and to officers/admins only (others 404)."""
+        content, content_type, filename = await attachment_file(
+            actor, application_id, attachment_id, settings=settings
+        )
+        headers = {**FILE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(content, media_type=content_type, headers=headers)
+
+
+class MrzController(Controller):
+    path = "/api/v1/mrz"
+    tags = ["applications"]
+
+    @post("/parse", opt=access(PUBLIC), status_code=200)
+    async def parse(self, data: JSONBody[MrzIn], today: Today) -> Response[Any]:
+        """Public: the fields of a TD3 passport MRZ, or 422 naming every failed check."""
+        try:
+            passport = mrz.parse_td3(data.mrz, today=today)
+        except mrz.MrzError as error:
+            return Response(mrz_problems_body(error.problems), status_code=422)
+        return Response(mrz_fields(passport).model_dump(mode="json"), media_type=MediaType.JSON)
+
+
+class TrackController(Controller):
+    path = "/api/v1/track"
+    tags = ["applications"]
+
+    @get("/", opt=access(PUBLIC), guards=[track_rate_limit])
+    async def track(
+        self,
+        register_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
+        passport_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
+    ) -> TrackOut:
+        """Public: the status of the case with both numbers (404 when they do not match)."""
+        return await service.track(register_number, passport_number)

@@ -1,0 +1,85 @@
+"""Attachments of a case: uploaded while the case is with the employer, served only within it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.applications import files
+from tka_registry.applications.schemas import EDITABLE, AttachmentOut
+from tka_registry.applications.service import add_event, application_row
+from tka_registry.applications.tables import Attachment
+from tka_registry.audit.service import record
+from tka_registry.db import write_transaction
+from tka_registry.errors import Conflict, NotFound
+from tka_registry.settings import Settings
+
+
+class AttachmentKind(StrEnum):
+    PASSPORT_PAGE = "passport_page"  # the passport's data page
+    RPTKA = "rptka"  # approved foreign-worker utilisation plan (PP 34/2021)
+    DKPTKA = "dkptka"  # proof of the DKPTKA compensation fee payment (PP 34/2021)
+    PHOTO = "photo"
+
+
+ATTACHMENT_LABELS: dict[str, tuple[str, str]] = {
+    AttachmentKind.PASSPORT_PAGE: ("Halaman data paspor", "Passport data page"),
+    AttachmentKind.RPTKA: ("Pengesahan RPTKA", "RPTKA approval"),
+    AttachmentKind.DKPTKA: ("Bukti bayar DKPTKA", "DKPTKA payment proof"),
+    AttachmentKind.PHOTO: ("Pas foto", "Photo"),
+}
+
+
+def attachments_folder(settings: Settings) -> Path:
+    return settings.data_dir / "attachments"
+
+
+async def add_attachment(
+    actor: Actor,
+    application_id: int,
+    kind: AttachmentKind,
+    content: bytes,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> AttachmentOut:
+    """Check the file by its content and keep it under its SHA-256 outside the database."""
+    row = await application_row(actor, application_id)
+    if row["status"] not in EDITABLE:
+        raise Conflict("status", f"the application is {row['status']}: attachments are closed")
+    content_type = files.checked_upload(content, settings.upload_max_bytes)
+    digest = files.store(attachments_folder(settings), content)
+    values: dict[str, Any] = {
+        "application": application_id,
+        "kind": kind.value,
+        "content_type": content_type,
+        "size_bytes": len(content),
+        "sha256": digest,
+        "uploaded_by": actor.email,
+        "created_at": now,
+    }
+    async with write_transaction(Attachment._meta.db):
+        rows = await Attachment.insert(Attachment(**values))
+        await add_event(application_id, actor, "attachment_added", now, kind.value)
+        await record(actor, "attachment.add", "application", application_id, values)
+    return AttachmentOut(**values, id=rows[0]["id"])
+
+
+async def attachment_file(
+    actor: Actor, application_id: int, attachment_id: int, *, settings: Settings
+) -> tuple[bytes, str, str]:
+    """The bytes, content type and a safe file name of one attachment of a visible case."""
+    await application_row(actor, application_id)
+    row = (
+        await Attachment.select()
+        .where((Attachment.id == attachment_id) & (Attachment.application == application_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound("attachment_id", f"no attachment with id {attachment_id}")
+    content = files.read(attachments_folder(settings), row["sha256"])
+    extension = files.EXTENSIONS.get(row["content_type"], "bin")
+    return content, row["content_type"], f"{row['kind']}-{attachment_id}.{extension}"

@@ -1,0 +1,235 @@
+"""What a case must hold before it can be submitted, with messages in Indonesian and English.
+
+Drafts may be incomplete; :func:`submit_problems` lists everything missing or inconsistent at
+once, so a form can show every problem on one page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tka_registry.applications.schemas import ApplicationDetails, ApplicationKind, ChangeKind
+from tka_registry.errors import FieldProblem, InvalidInput
+from tka_registry.permits.tables import Permit, VisaIndex
+from tka_registry.rules.regions import official_regency
+from tka_registry.settings import Settings
+
+# (Indonesian, English) label of each field, as forms and messages name it.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "worker_id": ("TKA", "worker"),
+    "surname": ("Nama keluarga", "Surname"),
+    "given_names": ("Nama depan", "Given names"),
+    "sex": ("Jenis kelamin", "Sex"),
+    "date_of_birth": ("Tanggal lahir", "Date of birth"),
+    "place_of_birth": ("Tempat lahir", "Place of birth"),
+    "nationality": ("Kewarganegaraan", "Nationality"),
+    "passport_number": ("Nomor paspor", "Passport number"),
+    "passport_issued_on": ("Tanggal terbit paspor", "Passport issue date"),
+    "passport_expires_on": ("Tanggal habis berlaku paspor", "Passport expiry date"),
+    "address": ("Alamat", "Address"),
+    "regency": ("Kabupaten/kota", "Regency or city"),
+    "position": ("Jabatan", "Position"),
+    "visa_index": ("Indeks visa", "Visa index"),
+    "requested_from": ("Berlaku mulai", "Valid from"),
+    "requested_until": ("Berlaku sampai", "Valid until"),
+    "change": ("Jenis perubahan", "Kind of change"),
+    "civil_status": ("Status sipil", "Civil status"),
+    "departed_on": ("Tanggal keberangkatan", "Departure date"),
+    "passport_page": ("Halaman data paspor", "Passport data page"),
+    "note": ("Catatan", "Note"),
+}
+
+PERSON_FIELDS = (
+    "surname",
+    "sex",
+    "date_of_birth",
+    "place_of_birth",
+    "nationality",
+    "passport_number",
+    "passport_issued_on",
+    "passport_expires_on",
+    "address",
+    "regency",
+    "position",
+)
+CHANGE_FIELDS: dict[ChangeKind, tuple[str, ...]] = {
+    ChangeKind.ADDRESS: ("address", "regency"),
+    ChangeKind.POSITION: ("position",),
+    ChangeKind.CIVIL_STATUS: ("civil_status",),
+    ChangeKind.PASSPORT: ("passport_number", "passport_issued_on", "passport_expires_on"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason a case cannot be submitted, for the field a person must fix."""
+
+    field: str
+    message_id: str
+    message_en: str
+
+
+class SubmitRefused(InvalidInput):
+    """Submission refused (422); ``bilingual`` carries each problem in both languages."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first, *rest = [FieldProblem(p.field, p.message_en) for p in problems]
+        super().__init__(first.field, first.reason, *rest)
+        self.bilingual = problems
+
+
+def label(field: str, language: str = "id") -> str:
+    pair = FIELD_LABELS.get(field, (field, field))
+    return pair[0] if language == "id" else pair[1]
+
+
+def _missing(field: str) -> Problem:
+    return Problem(field, f"{label(field)} wajib diisi.", f"{label(field, 'en')} is required.")
+
+
+def _required(kind: ApplicationKind, details: ApplicationDetails) -> tuple[str, ...]:
+    if kind == ApplicationKind.ITAS_NEW:
+        person = () if details.worker_id is not None else PERSON_FIELDS
+        return (*person, "visa_index", "requested_from", "requested_until")
+    if kind == ApplicationKind.ITAS_EXTENSION:
+        return ("worker_id", "requested_until")
+    if kind == ApplicationKind.CHANGE_REPORT:
+        changed = CHANGE_FIELDS[details.change] if details.change else ()
+        return ("worker_id", "change", *changed)
+    return ("worker_id", "departed_on")
+
+
+def _date_problems(details: ApplicationDetails, today: date) -> list[Problem]:
+    problems = []
+    born, issued, expires = (
+        details.date_of_birth,
+        details.passport_issued_on,
+        details.passport_expires_on,
+    )
+    if born and born >= today:
+        problems.append(
+            Problem(
+                "date_of_birth",
+                "Tanggal lahir harus sebelum hari ini.",
+                "Date of birth must be before today.",
+            )
+        )
+    if issued and issued > today:
+        problems.append(
+            Problem(
+                "passport_issued_on",
+                "Tanggal terbit paspor tidak boleh di masa depan.",
+                "Passport issue date cannot be in the future.",
+            )
+        )
+    if issued and expires and expires <= issued:
+        problems.append(
+            Problem(
+                "passport_expires_on",
+                "Paspor harus habis berlaku sesudah tanggal terbitnya.",
+                "The passport must expire after it is issued.",
+            )
+        )
+    start, until = details.requested_from, details.requested_until
+    if start and until and until <= start:
+        problems.append(
+            Problem(
+                "requested_until",
+                "Tanggal akhir izin harus sesudah tanggal mulai.",
+                "The permit must end after it begins.",
+            )
+        )
+    if details.departed_on and details.departed_on > today:
+        problems.append(
+            Problem(
+                "departed_on",
+                "Tanggal keberangkatan tidak boleh di masa depan: laporkan sesudah berangkat.",
+                "The departure date cannot be in the future: report after the departure.",
+            )
+        )
+    return problems
+
+
+async def _visa_index_problem(code: str | None) -> Problem | None:
+    if code is None:
+        return None
+    row = await VisaIndex.select().where(VisaIndex.code == code.upper()).first()
+    if row and row["active"] and row["category"] == "work" and "ITAS" in row["kinds"].split(","):
+        return None
+    known = await VisaIndex.select(VisaIndex.code).where(
+        VisaIndex.active.eq(True) & (VisaIndex.category == "work")
+    )
+    codes = ", ".join(r["code"] for r in known)
+    return Problem(
+        "visa_index",
+        f'Indeks visa "{code}" bukan indeks kerja E23 yang berlaku; pilih salah satu: {codes}.',
+        f'Visa index "{code}" is not an active E23 work index; one of: {codes}.',
+    )
+
+
+def _permit_problem(
+    kind: ApplicationKind, head: dict[str, Any] | None, today: date
+) -> Problem | None:
+    valid = head is not None and head["revoked_on"] is None and head["expires_on"] >= today
+    if kind == ApplicationKind.ITAS_EXTENSION and not (valid and head and head["kind"] == "ITAS"):
+        return Problem(
+            "worker_id",
+            "TKA ini tidak memegang ITAS yang masih berlaku untuk diperpanjang.",
+            "This worker holds no valid ITAS to extend.",
+        )
+    if kind == ApplicationKind.ITAS_NEW and valid and head:
+        return Problem(
+            "worker_id",
+            f"TKA ini memegang izin {head['number']} yang berlaku sampai {head['expires_on']}: "
+            "ajukan perpanjangan.",
+            f"This worker holds permit {head['number']} valid until {head['expires_on']}: "
+            "apply for an extension.",
+        )
+    return None
+
+
+async def submit_problems(
+    kind: ApplicationKind,
+    details: ApplicationDetails,
+    *,
+    attachment_kinds: set[str],
+    today: date,
+    settings: Settings,
+) -> list[Problem]:
+    """Everything that stops the case being submitted; empty when it is complete."""
+    values = {f: getattr(details, f) for f in ApplicationDetails.model_fields}
+    problems = [_missing(f) for f in _required(kind, details) if values.get(f) in (None, "")]
+    problems += _date_problems(details, today)
+    if details.regency and official_regency(details.regency, settings.regencies) is None:
+        problems.append(
+            Problem(
+                "regency",
+                f'"{details.regency}" di luar wilayah kerja kantor.',
+                f'"{details.regency}" is outside the office\'s working area.',
+            )
+        )
+    if kind == ApplicationKind.ITAS_NEW:
+        index_problem = await _visa_index_problem(details.visa_index)
+        problems += [index_problem] if index_problem else []
+        if "passport_page" not in attachment_kinds:
+            problems.append(
+                Problem(
+                    "passport_page",
+                    "Unggah halaman data paspor.",
+                    "Upload the passport data page.",
+                )
+            )
+    if details.worker_id is not None and kind in (
+        ApplicationKind.ITAS_NEW,
+        ApplicationKind.ITAS_EXTENSION,
+    ):
+        head = (
+            await Permit.select()
+            .where((Permit.worker == details.worker_id) & Permit.is_current.eq(True))
+            .first()
+        )
+        permit_problem = _permit_problem(kind, head, today)
+        problems += [permit_problem] if permit_problem else []
+    return problems

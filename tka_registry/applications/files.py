@@ -1,0 +1,107 @@
+"""Uploaded files: judged by their content, stored outside the database under their SHA-256.
+
+A file's type comes from its bytes (magic number plus a structural check that the whole file
+reads as that type), never from its name or the type the browser claims. Stored files are named
+by their hash, so a user's file name never reaches the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader
+
+from tka_registry.errors import InvalidInput
+
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _pdf_reads(content: bytes) -> bool:
+    # A PDF must end with %%EOF (ISO 32000-1 7.5.5) and pypdf must find at least one page.
+    if b"%%EOF" not in content[-1024:]:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
+    except Exception:  # any parse failure means "not a usable PDF"
+        return False
+
+
+def _image_reads(content: bytes, expected_format: str) -> bool:
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format != expected_format:
+                return False
+            image.verify()  # walks the chunks/segments without decoding every pixel
+        return True
+    except Exception:  # truncated or corrupt image
+        return False
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    """``application/pdf``, ``image/jpeg`` or ``image/png`` when the bytes really are one."""
+    if content.startswith(b"%PDF-"):
+        return PDF if _pdf_reads(content) else None
+    if content.startswith(b"\xff\xd8\xff"):
+        return JPEG if _image_reads(content, "JPEG") else None
+    if content.startswith(_PNG_SIGNATURE):
+        return PNG if _image_reads(content, "PNG") else None
+    return None
+
+
+def checked_upload(content: bytes, max_bytes: int, field: str = "file") -> str:
+    """The content type of an acceptable upload; raises InvalidInput naming why not."""
+    if not content:
+        raise InvalidInput(field, "the file is empty")
+    if len(content) > max_bytes:
+        raise InvalidInput(
+            field, f"the file is {len(content)} bytes; the limit is {max_bytes} bytes"
+        )
+    content_type = sniff_content_type(content)
+    if content_type is None:
+        raise InvalidInput(
+            field, "the file is not a readable PDF, JPEG or PNG (judged by its content)"
+        )
+    return content_type
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def stored_path(folder: Path, digest: str) -> Path:
+    """Where the file of this SHA-256 lives: ``folder/ab/abcdef...``."""
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError("not a SHA-256 hex digest")
+    return folder / digest[:2] / digest
+
+
+def store(folder: Path, content: bytes) -> str:
+    """Write ``content`` once under its hash (atomically); answers the SHA-256 hex."""
+    digest = sha256_hex(content)
+    path = stored_path(folder, digest)
+    if path.exists():
+        return digest
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def read(folder: Path, digest: str) -> bytes:
+    return stored_path(folder, digest).read_bytes()

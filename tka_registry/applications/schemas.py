@@ -1,0 +1,192 @@
+"""Application input and output. A draft's details may be incomplete; submit checks them all."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tka_registry.permits.schemas import PermitOut
+from tka_registry.workers.schemas import Nationality, PassportNumber, Sex
+
+
+class ApplicationKind(StrEnum):
+    ITAS_NEW = "itas_new"
+    ITAS_EXTENSION = "itas_extension"
+    CHANGE_REPORT = "change_report"
+    DEPARTURE_REPORT = "departure_report"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+EDITABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
+
+
+class ChangeKind(StrEnum):
+    """What a change report changes (UU 6/2011 art. 71: sponsors report these changes)."""
+
+    ADDRESS = "address"
+    POSITION = "position"
+    CIVIL_STATUS = "civil_status"
+    PASSPORT = "passport"
+
+
+class CivilStatus(StrEnum):
+    SINGLE = "single"
+    MARRIED = "married"
+    DIVORCED = "divorced"
+    WIDOWED = "widowed"
+
+
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ApplicationDetails(BaseModel):
+    """The fields of every kind; each is optional so a draft can be saved half done.
+
+    A new ITAS names ``worker_id`` of a worker on record or carries the person's data (surname
+    ... position) and the worker is created on approval. A change report reuses the person
+    fields for the new value (address+regency, position, civil_status or the passport fields).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    worker_id: int | None = None
+    surname: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    given_names: Annotated[str, Field(max_length=100)] | None = None
+    sex: Sex | None = None
+    date_of_birth: date | None = None
+    place_of_birth: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    nationality: Nationality | None = None
+    passport_number: PassportNumber | None = None
+    passport_issued_on: date | None = None
+    passport_expires_on: date | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    regency: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    position: Annotated[str, Field(min_length=1, max_length=150)] | None = None
+    visa_index: Annotated[str, Field(min_length=1, max_length=10)] | None = None
+    requested_from: date | None = None
+    requested_until: date | None = None
+    change: ChangeKind | None = None
+    civil_status: CivilStatus | None = None
+    departed_on: date | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.surname) if part)
+
+
+class ApplicationIn(ApplicationDetails):
+    kind: ApplicationKind
+    # Office staff entering a paper file name the employer; an employer's own is implied.
+    employer_id: int | None = None
+
+
+class ApplicationPatch(ApplicationDetails):
+    """Only the fields sent change; send null to empty one."""
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Literal["approve", "reject", "return"]
+    # The reason of a rejection, or what the employer must add when returned.
+    message: Annotated[str, Field(max_length=2000)] | None = None
+    # Approval of a new ITAS or extension: the permit's number and dates (default: requested).
+    permit_number: (
+        Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9./-]+$")] | None
+    ) = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+class CheckOut(BaseModel):
+    """One check the rules made on the case; ``met`` False is for the officer to weigh."""
+
+    id: str
+    met: bool
+    message_id: str
+    message_en: str
+
+
+class EventOut(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    message: str
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    kind: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    created_at: datetime
+
+
+class ApplicationSummary(BaseModel):
+    id: int
+    kind: ApplicationKind
+    status: ApplicationStatus
+    employer_id: int
+    employer_name: str
+    worker_id: int | None
+    register_number: str | None
+    person_name: str
+    nationality: str
+    passport_number: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    age_days: int | None  # whole days since submission, on the Jakarta calendar
+
+
+class ApplicationOut(ApplicationSummary):
+    details: ApplicationDetails
+    decision_reason: str | None
+    permit_id: int | None
+    permit: PermitOut | None
+    departed_on: date | None
+    checks: list[CheckOut]
+    history: list[EventOut]
+    attachments: list[AttachmentOut]
+
+
+class TrackOut(BaseModel):
+    """All /track tells: the case's register number and status."""
+
+    register_number: str
+    status: ApplicationStatus
+
+
+class MrzIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mrz: Annotated[str, Field(min_length=1, max_length=400)]
+
+
+class MrzOut(BaseModel):
+    surname: str
+    given_names: str
+    full_name: str
+    passport_number: str
+    nationality: str  # stored code (D -> DEU); the MRZ letters when no registry knows them
+    issuing_state: str
+    date_of_birth: date
+    sex: str | None
+    expires_on: date
+    personal_number: str | None
+    names_truncated: bool

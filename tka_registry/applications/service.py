@@ -1,0 +1,424 @@
+"""Applications: create and edit drafts, submit, read, list and track.
+
+Decisions live in :mod:`tka_registry.applications.decisions`. An employer reaches only its own
+employer's cases and workers; anything else answers the same 404 as a missing record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.applications import checks
+from tka_registry.applications.completeness import SubmitRefused, submit_problems
+from tka_registry.applications.schemas import (
+    EDITABLE,
+    ApplicationDetails,
+    ApplicationIn,
+    ApplicationKind,
+    ApplicationOut,
+    ApplicationPatch,
+    ApplicationStatus,
+    ApplicationSummary,
+    AttachmentOut,
+    EventOut,
+    TrackOut,
+)
+from tka_registry.applications.tables import Application, ApplicationEvent, Attachment
+from tka_registry.audit.service import record
+from tka_registry.db import write_transaction
+from tka_registry.employers.tables import Employer
+from tka_registry.errors import Conflict, InvalidInput, NotFound
+from tka_registry.pagination import Page
+from tka_registry.permits.schemas import PermitOut
+from tka_registry.permits.service import get_permit
+from tka_registry.rules.calendar import JAKARTA, jakarta_today
+from tka_registry.settings import Settings
+from tka_registry.workers.schemas import checked_passport_number
+from tka_registry.workers.tables import Passport, Worker
+
+# Register numbers read W9-PLB-<year of submission>-<case id, 6 digits>: derived from the
+# case's own primary key, so concurrent submissions can never be given the same number.
+REGISTER_PREFIX = "W9-PLB"
+
+
+def register_number(application_id: int, submitted_on: date) -> str:
+    return f"{REGISTER_PREFIX}-{submitted_on.year}-{application_id:06d}"
+
+
+def not_found(application_id: int) -> NotFound:
+    return NotFound("id", f"no application with id {application_id}")
+
+
+async def add_event(
+    application_id: int, actor: Actor, action: str, now: datetime, message: str = ""
+) -> None:
+    """One history line; call inside the change's transaction."""
+    await ApplicationEvent.insert(
+        ApplicationEvent(
+            application=application_id,
+            at=now,
+            actor=actor.email,
+            role=actor.role,
+            action=action,
+            message=message,
+        )
+    )
+
+
+async def application_row(actor: Actor, application_id: int) -> dict[str, Any]:
+    """The case row, if this actor may see it (an employer: only its own employer's)."""
+    query = Application.select().where(Application.id == application_id)
+    if actor.is_employer:
+        query = query.where(Application.employer == actor.employer_id)
+    row = await query.first()
+    if row is None:
+        raise not_found(application_id)
+    return row
+
+
+def details_of(row: dict[str, Any]) -> ApplicationDetails:
+    return ApplicationDetails.model_validate(json.loads(row["details"]))
+
+
+async def _worker(employer_id: int, worker_id: int) -> dict[str, Any]:
+    row = (
+        await Worker.select()
+        .where((Worker.id == worker_id) & (Worker.employer == employer_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound("worker_id", f"no worker with id {worker_id}")
+    return row
+
+
+async def _employer_id(actor: Actor, requested: int | None) -> int:
+    if actor.is_employer:
+        if requested not in (None, actor.employer_id):
+            raise NotFound("employer_id", f"no employer with id {requested}")
+        assert actor.employer_id is not None
+        return actor.employer_id
+    if requested is None:
+        raise InvalidInput("employer_id", "name the employer (sponsor) of the application")
+    if not await Employer.exists().where(Employer.id == requested):
+        raise NotFound("employer_id", f"no employer with id {requested}")
+    return requested
+
+
+async def _denormalised(employer_id: int, details: ApplicationDetails) -> dict[str, Any]:
+    """The person's name, nationality and passport as the queue and /track read them."""
+    if details.worker_id is None:
+        return {
+            "worker": None,
+            "person_name": details.full_name[:200],
+            "nationality": details.nationality or "",
+            "passport_number": details.passport_number or "",
+        }
+    worker = await _worker(employer_id, details.worker_id)
+    passport = (
+        await Passport.select(Passport.number)
+        .where(Passport.worker == worker["id"])
+        .order_by(Passport.issued_on, ascending=False)
+        .order_by(Passport.id, ascending=False)
+        .first()
+    )
+    return {
+        "worker": worker["id"],
+        "person_name": worker["full_name"],
+        "nationality": worker["nationality"],
+        "passport_number": passport["number"] if passport else "",
+    }
+
+
+def _details_json(details: ApplicationDetails) -> str:
+    return details.model_dump_json(exclude_none=True)
+
+
+async def create_application(
+    actor: Actor, data: ApplicationIn, *, settings: Settings, today: date, now: datetime
+) -> ApplicationOut:
+    """Save a new draft; nothing is checked beyond the types and the worker's employer."""
+    employer_id = await _employer_id(actor, data.employer_id)
+    details = ApplicationDetails.model_validate(
+        data.model_dump(exclude={"kind", "employer_id"}, exclude_unset=True)
+    )
+    async with write_transaction(Application._meta.db):
+        values = {
+            "kind": data.kind.value,
+            "status": ApplicationStatus.DRAFT.value,
+            "employer": employer_id,
+            **await _denormalised(employer_id, details),
+            "details": _details_json(details),
+            "created_by": actor.email,
+            "created_at": now,
+            "updated_at": now,
+        }
+        rows = await Application.insert(Application(**values))
+        application_id = rows[0]["id"]
+        await add_event(application_id, actor, "created", now)
+        await record(actor, "application.create", "application", application_id, values)
+    return await get_application(actor, application_id, settings=settings, today=today)
+
+
+def _editable(row: dict[str, Any]) -> None:
+    if row["status"] not in EDITABLE:
+        raise Conflict(
+            "status",
+            f"the application is {row['status']}: only a draft or a returned one can change",
+        )
+
+
+async def update_application(
+    actor: Actor,
+    application_id: int,
+    data: ApplicationPatch,
+    *,
+    settings: Settings,
+    today: date,
+    now: datetime,
+) -> ApplicationOut:
+    """Change a draft (or a case returned to the employer); only the fields sent change."""
+    async with write_transaction(Application._meta.db):
+        row = await application_row(actor, application_id)
+        _editable(row)
+        changes = data.model_dump(exclude_unset=True)
+        merged = details_of(row).model_dump(exclude_none=True) | changes
+        details = ApplicationDetails.model_validate(
+            {k: v for k, v in merged.items() if v is not None}
+        )
+        values: dict[Any, Any] = {
+            **await _denormalised(row["employer"], details),
+            "details": _details_json(details),
+            "updated_at": now,
+        }
+        await Application.update(values).where(Application.id == application_id)
+        await add_event(application_id, actor, "updated", now)
+        await record(actor, "application.update", "application", application_id, changes)
+    return await get_application(actor, application_id, settings=settings, today=today)
+
+
+async def _with_defaults(kind: str, details: ApplicationDetails) -> ApplicationDetails:
+    """An extension runs from the day after the current permit, on the same index."""
+    if kind != ApplicationKind.ITAS_EXTENSION or details.worker_id is None:
+        return details
+    _, head = await checks.itas_chain(details.worker_id)
+    if head is None:
+        return details
+    start = details.requested_from or head["expires_on"] + timedelta(days=1)
+    return details.model_copy(
+        update={"requested_from": start, "visa_index": details.visa_index or head["visa_index"]}
+    )
+
+
+async def submit_application(
+    actor: Actor, application_id: int, *, settings: Settings, today: date, now: datetime
+) -> ApplicationOut:
+    """Check the case completely; on success it is submitted and has its register number."""
+    async with write_transaction(Application._meta.db):
+        row = await application_row(actor, application_id)
+        _editable(row)
+        details = await _with_defaults(row["kind"], details_of(row))
+        kinds = {
+            r["kind"]
+            for r in await Attachment.select(Attachment.kind).where(
+                Attachment.application == application_id
+            )
+        }
+        problems = await submit_problems(
+            ApplicationKind(row["kind"]),
+            details,
+            attachment_kinds=kinds,
+            today=today,
+            settings=settings,
+        )
+        if problems:
+            raise SubmitRefused(problems)
+        number = row["register_number"] or register_number(application_id, today)
+        await Application.update(
+            {
+                Application.status: ApplicationStatus.SUBMITTED.value,
+                Application.register_number: number,
+                Application.details: _details_json(details),
+                Application.submitted_at: now,
+                Application.updated_at: now,
+            }
+        ).where(Application.id == application_id)
+        action = "resubmitted" if row["status"] == ApplicationStatus.RETURNED else "submitted"
+        await add_event(application_id, actor, action, now)
+        await record(
+            actor, f"application.{action}", "application", application_id, {"register": number}
+        )
+    return await get_application(actor, application_id, settings=settings, today=today)
+
+
+def _age_days(submitted_at: datetime | None, today: date) -> int | None:
+    return (today - jakarta_today(submitted_at)).days if submitted_at else None
+
+
+def _summary(row: dict[str, Any], today: date) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        employer_id=row["employer"],
+        employer_name=row.get("employer_name") or "",
+        worker_id=row["worker"],
+        register_number=row["register_number"],
+        person_name=row["person_name"],
+        nationality=row["nationality"],
+        passport_number=row["passport_number"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+        decided_at=row["decided_at"],
+        age_days=_age_days(row["submitted_at"], today),
+    )
+
+
+async def case_checks(row: dict[str, Any], settings: Settings, today: date) -> list[Any]:
+    applied_on = jakarta_today(row["submitted_at"]) if row["submitted_at"] else today
+    facts = await checks.gather_facts(ApplicationKind(row["kind"]), details_of(row), applied_on)
+    return checks.case_checks(facts, settings)
+
+
+async def get_application(
+    actor: Actor, application_id: int, *, settings: Settings, today: date
+) -> ApplicationOut:
+    """The case with its checks, history and attachments (and its permit once approved)."""
+    row = await application_row(actor, application_id)
+    employer = await Employer.select(Employer.name).where(Employer.id == row["employer"]).first()
+    events = (
+        await ApplicationEvent.select()
+        .where(ApplicationEvent.application == application_id)
+        .order_by(ApplicationEvent.at)
+        .order_by(ApplicationEvent.id)
+    )
+    files = (
+        await Attachment.select()
+        .where(Attachment.application == application_id)
+        .order_by(Attachment.id)
+    )
+    permit: PermitOut | None = None
+    if row["permit_id"] is not None:
+        permit = await get_permit(actor, row["permit_id"], today=today, settings=settings)
+    return ApplicationOut(
+        **_summary(
+            {**row, "employer_name": employer["name"] if employer else ""}, today
+        ).model_dump(),
+        details=details_of(row),
+        decision_reason=row["decision_reason"],
+        permit_id=row["permit_id"],
+        permit=permit,
+        departed_on=row["departed_on"],
+        checks=await case_checks(row, settings, today),
+        history=[EventOut(**{k: e[k] for k in EventOut.model_fields}) for e in events],
+        attachments=[AttachmentOut(**{k: f[k] for k in AttachmentOut.model_fields}) for f in files],
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    kind: str | None = None
+    status: str | None = None
+    nationality: str | None = None
+    employer_id: int | None = None
+    min_age_days: int | None = None  # submitted at least this many Jakarta days ago
+
+
+def _jakarta_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=JAKARTA)
+
+
+async def list_applications(
+    actor: Actor, filters: ApplicationFilters, *, limit: int, offset: int, today: date
+) -> Page[ApplicationSummary]:
+    """Employers: their own cases, newest change first. Office: the queue, oldest first
+    (drafts are the employer's own business and never listed for the office)."""
+    query = Application.select(
+        *Application.all_columns(), Application.employer.name.as_alias("employer_name")
+    )
+    count = Application.count()
+    conditions = []
+    if actor.is_employer:
+        conditions.append(Application.employer == actor.employer_id)
+    else:
+        conditions.append(Application.status != ApplicationStatus.DRAFT.value)
+    if filters.kind:
+        conditions.append(Application.kind == filters.kind)
+    if filters.status:
+        conditions.append(Application.status == filters.status)
+    if filters.nationality:
+        conditions.append(Application.nationality == filters.nationality)
+    if filters.employer_id is not None:
+        conditions.append(Application.employer == filters.employer_id)
+    if filters.min_age_days is not None:
+        edge = _jakarta_midnight(today - timedelta(days=filters.min_age_days - 1))
+        conditions.append(Application.submitted_at < edge)
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    if actor.is_employer:
+        query = query.order_by(Application.updated_at, ascending=False)
+    else:
+        query = query.order_by(Application.submitted_at).order_by(Application.id)
+    rows = await query.limit(limit).offset(offset)
+    items = [_summary(row, today) for row in rows]
+    return Page[ApplicationSummary](items=items, total=await count, limit=limit, offset=offset)
+
+
+async def track(register: str, passport_number: str) -> TrackOut:
+    """The status of the case with this register number and passport number; nothing else."""
+    try:
+        passport = checked_passport_number(passport_number)
+    except ValueError:
+        passport = ""
+    row = (
+        await Application.select(Application.register_number, Application.status)
+        .where(
+            (Application.register_number == register.strip().upper())
+            & (Application.passport_number == passport)
+        )
+        .first()
+    )
+    if row is None or not passport:
+        raise NotFound(
+            "register_number", "no application with this register number and passport number"
+        )
+    return TrackOut(register_number=row["register_number"], status=row["status"])
+
+
+async def departures(worker_ids: list[int] | None = None) -> dict[int, date]:
+    """The day each worker left Indonesia, from approved departure reports (latest wins)."""
+    query = Application.select(Application.worker, Application.departed_on).where(
+        (Application.kind == ApplicationKind.DEPARTURE_REPORT.value)
+        & (Application.status == ApplicationStatus.APPROVED.value)
+        & Application.departed_on.is_not_null()
+    )
+    if worker_ids is not None:
+        query = query.where(Application.worker.is_in(worker_ids or [-1]))
+    result: dict[int, date] = {}
+    for row in await query:
+        if row["worker"] not in result or row["departed_on"] > result[row["worker"]]:
+            result[row["worker"]] = row["departed_on"]
+    return result
+
+
+async def civil_status_of(worker_id: int) -> str | None:
+    """The worker's civil status as last reported in an approved change report."""
+    rows = (
+        await Application.select(Application.details)
+        .where(
+            (Application.worker == worker_id)
+            & (Application.kind == ApplicationKind.CHANGE_REPORT.value)
+            & (Application.status == ApplicationStatus.APPROVED.value)
+        )
+        .order_by(Application.decided_at, ascending=False)
+    )
+    for row in rows:
+        status = json.loads(row["details"]).get("civil_status")
+        if status:
+            return str(status)
+    return None

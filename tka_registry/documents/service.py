@@ -1,0 +1,397 @@
+"""Issued documents: gathering a permit's data, rendering once, storing the bytes by SHA-256 and
+serving them from storage.
+
+Other areas call :func:`store_document` (decision letters) and :func:`ensure_permit_document`
+(after a permit is issued). Rendering happens outside any transaction; only the row that records
+the stored file is written inside one, with its audit entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tka_registry.accounts.roles import OFFICE_ROLES, Actor
+from tka_registry.audit.service import record
+from tka_registry.db import write_transaction
+from tka_registry.documents import signing
+from tka_registry.documents.render import (
+    TEMPLATE_VERSION,
+    DecisionLetter,
+    PermitDocument,
+    missing_fields,
+)
+from tka_registry.documents.tables import StoredDocument
+from tka_registry.employers.tables import Employer
+from tka_registry.errors import Conflict, FieldProblem, NotFound
+from tka_registry.permits.tables import Permit
+from tka_registry.settings import Settings
+from tka_registry.workers.tables import Passport, Worker
+
+log = logging.getLogger("tka_registry.documents")
+
+DOCUMENTS_FOLDER = "documents"
+KEYS_FOLDER = "keys"
+
+
+class DocumentKind(StrEnum):
+    PERMIT = "permit"
+    APPROVAL = "approval"
+    REJECTION = "rejection"
+    REPORT = "report"
+
+
+# Where each field of a permit document comes from, to name it in a 409.
+FIELD_SOURCES = {
+    "permit_number": "permit.number",
+    "register_number": "permit.register_number",
+    "kind": "permit.kind",
+    "visa_index": "permit.visa_index",
+    "issued_on": "permit.issued_on",
+    "expires_on": "permit.expires_on",
+    "holder_name": "worker.full_name",
+    "sex": "worker.sex",
+    "birth_date": "worker.date_of_birth",
+    "birth_place": "worker.place_of_birth",
+    "nationality": "worker.nationality",
+    "address": "worker.address",
+    "position": "worker.position",
+    "passport_number": "passport.number",
+    "employer_name": "employer.name",
+    "verify_url": "permit.verify_token",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored rendering: its row id, where the bytes are and what they hash to."""
+
+    id: int
+    kind: str
+    language: str
+    template_version: str
+    sha256: str
+    size_bytes: int
+    path: str
+    created_at: datetime
+    permit_id: int | None = None
+    application_id: int | None = None
+
+
+def _stored(row: dict[str, Any]) -> StoredFile:
+    return StoredFile(
+        id=row["id"],
+        kind=row["kind"],
+        language=row["language"],
+        template_version=row["template_version"],
+        sha256=row["sha256"],
+        size_bytes=row["size_bytes"],
+        path=row["path"],
+        created_at=row["created_at"],
+        permit_id=row["permit"],
+        application_id=row["application_id"],
+    )
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@cache
+def _signing_key(folder: str) -> Ed25519PrivateKey:
+    return signing.load_or_create_signing_key(Path(folder))
+
+
+def signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """The office's signing key under ``data_dir/keys``, generated there on first use."""
+    return _signing_key(str((settings.data_dir / KEYS_FOLDER).resolve()))
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def write_pdf_file(data_dir: Path, pdf: bytes) -> tuple[str, str]:
+    """Store ``pdf`` under ``data_dir/documents`` named by its SHA-256; answers (sha256, path).
+
+    The path is relative to ``data_dir``. Identical bytes share one file; a file is never
+    overwritten or removed, so every earlier rendering stays readable.
+    """
+    digest = hashlib.sha256(pdf).hexdigest()
+    relative = f"{DOCUMENTS_FOLDER}/{digest[:2]}/{digest}.pdf"
+    target = data_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        draft = target.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
+        draft.write_bytes(pdf)
+        os.replace(draft, target)  # atomic: a reader never sees half a file
+    return digest, relative
+
+
+def read_pdf_file(data_dir: Path, stored: StoredFile) -> bytes:
+    """The stored bytes, checked against their SHA-256 (a changed file is never served)."""
+    pdf = (data_dir / stored.path).read_bytes()
+    if hashlib.sha256(pdf).hexdigest() != stored.sha256:
+        raise RuntimeError(f"stored document {stored.id} does not match its SHA-256")
+    return pdf
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+async def store_document(
+    actor: Actor,
+    *,
+    pdf: bytes,
+    kind: DocumentKind | str,
+    settings: Settings,
+    now: datetime,
+    permit_id: int | None = None,
+    application_id: int | None = None,
+    language: str | None = None,
+    template_version: str = TEMPLATE_VERSION,
+) -> StoredFile:
+    """Keep ``pdf`` as the current ``kind`` document of a permit or an application.
+
+    Exactly one of ``permit_id`` / ``application_id`` names the owner. The previous current
+    document of the same owner and kind stays stored, no longer current. Joins the caller's
+    transaction when there is one (so a decision and its letter commit together) and records
+    ``document.store`` in the audit log.
+    """
+    kind = DocumentKind(kind)
+    if (permit_id is None) == (application_id is None):
+        raise ValueError("store_document needs exactly one of permit_id and application_id")
+    sha256, path = write_pdf_file(settings.data_dir, pdf)
+    owner = (
+        StoredDocument.permit == permit_id
+        if permit_id is not None
+        else StoredDocument.application_id == application_id
+    )
+    values: dict[str, Any] = {
+        "permit": permit_id,
+        "application_id": application_id,
+        "kind": kind.value,
+        "language": (language or settings.language)[:2],
+        "template_version": template_version,
+        "sha256": sha256,
+        "size_bytes": len(pdf),
+        "path": path,
+        "created_at": now,
+    }
+    async with write_transaction(StoredDocument._meta.db):
+        await StoredDocument.update({StoredDocument.is_current: False}).where(
+            owner & (StoredDocument.kind == kind.value) & StoredDocument.is_current.eq(True)
+        )
+        rows = await StoredDocument.insert(StoredDocument(**values, is_current=True))
+        document_id = rows[0]["id"]
+        details = {k: values[k] for k in ("kind", "template_version", "sha256", "size_bytes")}
+        owner_type, owner_id = (
+            ("permit", permit_id) if permit_id is not None else ("application", application_id)
+        )
+        await record(actor, "document.store", owner_type, owner_id, details)
+    return _stored({**values, "id": document_id})
+
+
+async def current_document(
+    *, kind: DocumentKind | str, permit_id: int | None = None, application_id: int | None = None
+) -> StoredFile | None:
+    """The current stored ``kind`` document of a permit or an application, or None."""
+    owner = (
+        StoredDocument.permit == permit_id
+        if permit_id is not None
+        else StoredDocument.application_id == application_id
+    )
+    row = (
+        await StoredDocument.select()
+        .where(owner & (StoredDocument.kind == str(kind)) & StoredDocument.is_current.eq(True))
+        .first()
+    )
+    return _stored(row) if row else None
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+# WeasyPrint holds the GIL and its font configuration is shared: one render at a time per
+# process, off the event loop so other requests keep being answered.
+_RENDER_LOCK = threading.Lock()
+
+
+def _render_locked(document: PermitDocument | DecisionLetter, language: str) -> bytes:
+    from tka_registry.documents.render import render_document
+
+    with _RENDER_LOCK:
+        return render_document(document, language)
+
+
+async def render_pdf(document: PermitDocument | DecisionLetter, language: str) -> bytes:
+    """PDF bytes of ``document``, rendered in a worker thread (one render at a time)."""
+    return await asyncio.to_thread(_render_locked, document, language)
+
+
+def _address(worker: dict[str, Any]) -> str:
+    address, regency = worker["address"].strip(), worker["regency"].strip()
+    if regency and regency.lower() not in address.lower():
+        return f"{address}, {regency}" if address else ""
+    return address
+
+
+def _verify_url(settings: Settings, permit: dict[str, Any], worker: dict[str, Any]) -> str:
+    statement = signing.permit_statement(
+        permit["number"], worker["full_name"], worker["nationality"], permit["expires_on"]
+    )
+    try:
+        token = signing.sign_permit(signing_key(settings), statement)
+    except ValueError:
+        return ""  # reported as missing: the number cannot be written in a token
+    return signing.verify_url(settings.base_url, token)
+
+
+async def permit_documents(ids: list[int], settings: Settings) -> dict[int, PermitDocument]:
+    """The document data of each permit in ``ids`` (unknown ids are left out); few queries."""
+    documents: dict[int, PermitDocument] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        permits = await Permit.select().where(Permit.id.is_in(chunk))
+        worker_ids = list({p["worker"] for p in permits}) or [0]
+        workers = {w["id"]: w for w in await Worker.select().where(Worker.id.is_in(worker_ids))}
+        employer_ids = list({p["employer"] for p in permits if p["employer"]}) or [0]
+        employers = {
+            e["id"]: e["name"]
+            for e in await Employer.select(Employer.id, Employer.name).where(
+                Employer.id.is_in(employer_ids)
+            )
+        }
+        passports: dict[int, str] = {}
+        latest = (
+            Passport.select(Passport.worker, Passport.number)
+            .where(Passport.worker.is_in(worker_ids))
+            .order_by(Passport.expires_on)
+            .order_by(Passport.id)
+        )
+        for passport in await latest:  # ascending: the latest-expiring passport wins
+            passports[passport["worker"]] = passport["number"]
+        for permit in permits:
+            worker = workers[permit["worker"]]
+            employer = employers.get(permit["employer"]) if permit["employer"] else None
+            documents[permit["id"]] = PermitDocument(
+                permit_number=permit["number"],
+                register_number=permit["register_number"],
+                kind=permit["kind"],
+                visa_index=permit["visa_index"],
+                holder_name=worker["full_name"],
+                sex=worker["sex"],
+                birth_date=worker["date_of_birth"],
+                birth_place=worker["place_of_birth"],
+                nationality=worker["nationality"],
+                passport_number=passports.get(worker["id"]),
+                issued_on=permit["issued_on"],
+                expires_on=permit["expires_on"],
+                address=_address(worker),
+                verify_url=_verify_url(settings, permit, worker),
+                employer_name=employer,
+                # A Second Home holder (no sponsor) has no position on the document.
+                position=worker["position"] if employer else None,
+            )
+    return documents
+
+
+def missing_problems(document: PermitDocument) -> list[FieldProblem]:
+    """What a permit document lacks, named by the record field to fill in."""
+    return [
+        FieldProblem(FIELD_SOURCES.get(name, name), "is needed on the permit document")
+        for name in missing_fields(document)
+    ]
+
+
+async def permit_document(permit_id: int, settings: Settings) -> PermitDocument:
+    """The complete document data of a permit; 404 if unknown, 409 naming what is missing."""
+    document = (await permit_documents([permit_id], settings)).get(permit_id)
+    if document is None:
+        raise NotFound("id", f"no permit with id {permit_id}")
+    problems = missing_problems(document)
+    if problems:
+        raise Conflict.of(problems)
+    return document
+
+
+async def render_permit_document(
+    actor: Actor, permit_id: int, *, settings: Settings, now: datetime
+) -> StoredFile:
+    """Render the permit's document now and store it as current (a re-render keeps the old)."""
+    document = await permit_document(permit_id, settings)
+    pdf = await render_pdf(document, settings.language)
+    return await store_document(
+        actor, pdf=pdf, kind=DocumentKind.PERMIT, settings=settings, now=now, permit_id=permit_id
+    )
+
+
+async def ensure_permit_document(
+    permit_id: int, *, settings: Settings, now: datetime, actor: Actor | None = None
+) -> StoredFile:
+    """The permit's current document, rendered and stored first if it has none of this
+    template version. Raises 409 (:class:`Conflict`) naming missing data."""
+    stored = await current_document(kind=DocumentKind.PERMIT, permit_id=permit_id)
+    if stored is not None and stored.template_version == TEMPLATE_VERSION:
+        return stored
+    actor = actor or Actor.system("documents")
+    return await render_permit_document(actor, permit_id, settings=settings, now=now)
+
+
+async def document_after_issue(
+    permit_id: int, *, settings: Settings, now: datetime, actor: Actor
+) -> None:
+    """Called once a permit is issued: render its document, but never fail the issue.
+
+    A permit that lacks data, or a render that fails, is logged; ``documents render --all``
+    catches up later.
+    """
+    try:
+        await ensure_permit_document(permit_id, settings=settings, now=now, actor=actor)
+    except Conflict as missing:
+        log.warning("permit %s issued without a document: %s", permit_id, missing.detail)
+    except Exception:
+        log.exception("permit %s issued, but rendering its document failed", permit_id)
+
+
+# --- serving ---------------------------------------------------------------------------------
+
+
+async def _may_download(actor: Actor, permit_id: int) -> bool:
+    if actor.role in OFFICE_ROLES:
+        return await Permit.exists().where(Permit.id == permit_id)
+    if actor.is_employer:
+        return await Permit.exists().where(
+            (Permit.id == permit_id) & (Permit.worker.employer == actor.employer_id)
+        )
+    return False
+
+
+async def download_permit_document(
+    actor: Actor, permit_id: int, *, settings: Settings, now: datetime
+) -> tuple[bytes, str]:
+    """The PDF bytes of the permit's current document and a file name; audited.
+
+    Officers and admins see every permit, an employer its own workers' permits; everyone else
+    gets the same 404 as for a permit that does not exist.
+    """
+    if not await _may_download(actor, permit_id):
+        raise NotFound("id", f"no permit with id {permit_id}")
+    stored = await current_document(kind=DocumentKind.PERMIT, permit_id=permit_id)
+    if stored is None:  # issued while its data was incomplete, or the render failed
+        stored = await ensure_permit_document(permit_id, settings=settings, now=now)
+    pdf = read_pdf_file(settings.data_dir, stored)
+    row = await Permit.select(Permit.number).where(Permit.id == permit_id).first()
+    number = row["number"] if row else str(permit_id)
+    async with write_transaction(StoredDocument._meta.db):
+        await record(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
+    safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in number)
+    return pdf, f"izin-tinggal-{safe}.pdf"

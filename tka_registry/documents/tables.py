@@ -1,0 +1,38 @@
+"""Stored documents (PDF bytes kept under ``data_dir/documents`` by SHA-256) and the log of
+public verifications."""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from tka_registry.permits.tables import Permit
+
+
+class StoredDocument(Table):
+    """One rendering of a document. A re-render adds a row; old rows and their bytes stay."""
+
+    id: Serial
+    # The owner: a permit (kind permit) or an application (approval / rejection letters). The
+    # application is a plain id so this table does not depend on the applications area.
+    permit = ForeignKey(Permit, null=True, default=None, on_delete=OnDelete.restrict)
+    application_id = Integer(null=True, default=None)
+    kind = Varchar(length=12, null=False)  # permit | approval | rejection | report
+    language = Varchar(length=2, null=False)
+    template_version = Varchar(length=40, null=False)
+    sha256 = Varchar(length=64, null=False)
+    size_bytes = Integer(null=False)
+    # Relative to Settings.data_dir, e.g. documents/ab/ab12...ef.pdf (content-addressed).
+    path = Varchar(length=200, null=False)
+    # The one served for its owner and kind; a partial unique index keeps one.
+    is_current = Boolean(null=False)
+    created_at = Timestamptz(null=False)
+
+
+class Verification(Table):
+    """Every public verification of a token: when, from where, and the answer given."""
+
+    id: Serial
+    at = Timestamptz(null=False)
+    address = Varchar(length=64, null=False)
+    outcome = Varchar(length=12, null=False)  # valid | expired | revoked | superseded | invalid
+    permit_id = Integer(null=True, default=None)  # null for an invalid token

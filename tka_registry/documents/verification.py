@@ -1,0 +1,134 @@
+"""Public verification of the token in a permit's QR code: the permit's true status today, with
+the least personal data (masked name, nationality, expiry). Every check is logged."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from tka_registry.db import write_transaction
+from tka_registry.documents import signing
+from tka_registry.documents.service import signing_key
+from tka_registry.documents.tables import Verification
+from tka_registry.permits.tables import Permit
+from tka_registry.rules import permits as rules
+from tka_registry.rules.nationality import nationality_name
+from tka_registry.settings import Settings
+
+
+class Outcome(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    INVALID = "invalid"
+
+
+class VerificationOut(BaseModel):
+    """The answer to a verification; the personal fields are empty for an invalid token."""
+
+    outcome: Outcome
+    holder: str | None = None  # masked, e.g. "Z**** W**"
+    nationality: str | None = None  # ISO 3166-1 alpha-3 or ICAO code
+    nationality_name_id: str | None = None
+    nationality_name_en: str | None = None
+    expires_on: date | None = None
+    checked_at: datetime
+
+
+def masked_name(name: str) -> str:
+    """Each word's first letter, the rest as stars: enough to match a paper, not to identify."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
+def outcome_of(status: rules.PermitStatus) -> Outcome:
+    """A permit inside its extension window is still valid to a verifier."""
+    if status in (rules.PermitStatus.ACTIVE, rules.PermitStatus.EXPIRING):
+        return Outcome.VALID
+    return Outcome(status.value)
+
+
+async def _permit_for(statement: signing.PermitStatement) -> dict[str, Any] | None:
+    columns = (
+        Permit.id,
+        Permit.number,
+        Permit.expires_on,
+        Permit.revoked_on,
+        Permit.is_current,
+        Permit.worker.full_name,
+        Permit.worker.nationality,
+    )
+    row = await Permit.select(*columns).where(Permit.number == statement.permit_number).first()
+    if row is None:  # numbers are signed upper case; a few may be stored otherwise
+        rows = await Permit.select(*columns).where(Permit.number.ilike(statement.permit_number))
+        row = rows[0] if len(rows) == 1 else None
+    return row
+
+
+async def verify(
+    token: str, *, address: str, today: date, now: datetime, settings: Settings
+) -> VerificationOut:
+    """Check ``token`` and answer the permit's status on ``today``; never raises on bad input."""
+    statement = signing.verify_token(signing_key(settings).public_key(), token)
+    row = await _permit_for(statement) if statement else None
+    if statement is None or row is None or row["expires_on"] != statement.expires_on:
+        answer = VerificationOut(outcome=Outcome.INVALID, checked_at=now)
+    else:
+        status = rules.permit_status(
+            expires_on=row["expires_on"],
+            today=today,
+            revoked=row["revoked_on"] is not None,
+            superseded=not row["is_current"],
+            extension_window_days=settings.extension_window_days,
+        )
+        code = row["worker.nationality"]
+        answer = VerificationOut(
+            outcome=outcome_of(status),
+            holder=masked_name(row["worker.full_name"]),
+            nationality=code,
+            nationality_name_id=nationality_name(code, "id"),
+            nationality_name_en=nationality_name(code, "en"),
+            expires_on=row["expires_on"],
+            checked_at=now,
+        )
+    async with write_transaction(Verification._meta.db):
+        await Verification.insert(
+            Verification(
+                at=now,
+                address=address[:64],
+                outcome=answer.outcome.value,
+                permit_id=row["id"] if row and answer.outcome != Outcome.INVALID else None,
+            )
+        )
+    return answer
+
+
+class AddressLimiter:
+    """At most ``limit`` requests per ``period`` seconds from one client address.
+
+    Kept in this process's memory: with several worker processes each counts on its own, so a
+    shared store (database or Redis) is needed for one limit across them.
+    """
+
+    def __init__(self, limit: int, period: float = 60.0) -> None:
+        self.limit = limit
+        self.period = period
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, address: str, at: float | None = None) -> bool:
+        """Count a request from ``address``; False once it is over the limit."""
+        at = time.monotonic() if at is None else at
+        if len(self._seen) > 10_000:  # forget idle addresses so memory stays bounded
+            self._seen = {a: q for a, q in self._seen.items() if q and q[-1] > at - self.period}
+        window = self._seen.setdefault(address, deque())
+        while window and window[0] <= at - self.period:
+            window.popleft()
+        if len(window) >= self.limit:
+            return False
+        window.append(at)
+        return True

@@ -1,0 +1,87 @@
+"""Public pages of documents: the verification page a QR code opens, and the public key."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.params import FromPath
+
+from tka_registry.accounts.auth import PUBLIC, access, client_address
+from tka_registry.dependencies import Now, SettingsDep, Today
+from tka_registry.documents import signing
+from tka_registry.documents.api import verification_rate_limit
+from tka_registry.documents.labels import long_date
+from tka_registry.documents.service import signing_key
+from tka_registry.documents.verification import verify
+
+PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
+
+# (Indonesian, English) headline of each outcome.
+HEADLINES = {
+    "valid": ("Izin tinggal SAH dan BERLAKU", "Stay permit is GENUINE and VALID"),
+    "expired": ("Izin tinggal telah BERAKHIR", "Stay permit has EXPIRED"),
+    "revoked": ("Izin tinggal telah DICABUT", "Stay permit has been REVOKED"),
+    "superseded": (
+        "Izin tinggal telah DIGANTI dengan izin yang lebih baru",
+        "Stay permit has been SUPERSEDED by a newer permit",
+    ),
+    "invalid": (
+        "Kode TIDAK SAH atau izin tidak dikenal",
+        "Code is NOT GENUINE or the permit is unknown",
+    ),
+}
+
+
+@cache
+def _pages() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(PAGES_DIR), autoescape=select_autoescape(default=True)
+    )
+
+
+class VerificationPageController(Controller):
+    path = "/verify"
+    include_in_schema = False
+
+    @get("/public-key", opt=access(PUBLIC), media_type="application/x-pem-file")
+    async def public_key(self, settings: SettingsDep) -> Response[str]:
+        """The Ed25519 public key (PEM) that checks a token's signature offline."""
+        pem = signing.public_key_pem(signing_key(settings))
+        return Response(pem, media_type="application/x-pem-file")
+
+    @get("/{token:str}", opt=access(PUBLIC), guards=[verification_rate_limit])
+    async def page(
+        self,
+        token: FromPath[str],
+        request: Request[Any, Any, Any],
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Response[str]:
+        answer = await verify(
+            token, address=client_address(request), today=today, now=now, settings=settings
+        )
+        html = (
+            _pages()
+            .get_template("verify.html")
+            .render(
+                answer=answer,
+                headline=HEADLINES[answer.outcome.value],
+                expires_on=(
+                    (long_date(answer.expires_on, "id"), long_date(answer.expires_on, "en"))
+                    if answer.expires_on
+                    else None
+                ),
+                checked_on=long_date(today, "id"),
+                checked_on_en=long_date(today, "en"),
+            )
+        )
+        return Response(
+            html,
+            media_type=MediaType.HTML,
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        )

@@ -1,0 +1,211 @@
+"""JSON API of the intelligence section (Seksi Intelijen dan Penindakan Keimigrasian).
+
+Only the intelligence and admin roles may call it. Every query, count and export is written
+to the audit log with the filters used; opening one person's record also records why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Stream
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import Actor, Role
+from tka_registry.audit.service import record
+from tka_registry.dependencies import CurrentActor, SettingsDep, Today
+from tka_registry.errors import InvalidInput
+from tka_registry.intelligence import exports, queries, stats
+from tka_registry.intelligence.filters import provide_filters, used
+from tka_registry.intelligence.schemas import (
+    EmployerStats,
+    IntelligenceRow,
+    MonthStats,
+    NationalityStats,
+    Overstay,
+    PersonHistory,
+    RegencyStats,
+    SectorStats,
+    VisaIndexStats,
+)
+from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.workers.queries import WorkerFilters
+
+INTELLIGENCE = access(Role.INTELLIGENCE, Role.ADMIN)
+FILTERS = {"filters": Provide(provide_filters)}
+Filters = NamedDependency[WorkerFilters]
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+PurposeQuery = Annotated[str, QueryParameter(min_length=5, max_length=200)]
+
+
+async def audited(actor: Actor, action: str, filters: WorkerFilters, **more: object) -> None:
+    await record(actor, action, "worker", "", {"filters": used(filters), **more})
+
+
+def checked_purpose(purpose: str) -> str:
+    text = " ".join(purpose.split())
+    if len(text) < 5:
+        raise InvalidInput("purpose", "state the purpose of looking at this record (5-200 chars)")
+    return text
+
+
+class IntelligenceController(Controller):
+    path = "/api/v1/intelligence"
+    tags = ["intelligence"]
+    dependencies = FILTERS
+
+    @get("/workers", opt=INTELLIGENCE)
+    async def search(
+        self,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        filters: Filters,
+        sort: FromQuery[str] = "name",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[IntelligenceRow]:
+        """Workers matching the filters; ``sort`` is one of the keys of ``queries.SORTS``,
+        a leading "-" for descending."""
+        page = await queries.search(
+            actor, filters, sort=sort, limit=limit, offset=offset, today=today, settings=settings
+        )
+        await audited(
+            actor, "intelligence.query", filters, sort=sort, offset=offset, total=page.total
+        )
+        return page
+
+    @get("/workers/{worker_id:int}", opt=INTELLIGENCE)
+    async def person(
+        self,
+        worker_id: FromPath[int],
+        purpose: PurposeQuery,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+    ) -> PersonHistory:
+        """One person's passports, permits and employers over time; ``purpose`` says why."""
+        reason = checked_purpose(purpose)
+        history = await queries.person(actor, worker_id, today=today, settings=settings)
+        await record(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
+        return history
+
+    @get("/overstays", opt=INTELLIGENCE)
+    async def overstays(
+        self,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        filters: Filters,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[Overstay]:
+        """Expired current permits with no successor, longest overstay (deportation) first."""
+        page = await queries.overstays(
+            actor, filters, limit=limit, offset=offset, today=today, settings=settings
+        )
+        await audited(actor, "intelligence.overstays", filters, offset=offset, total=page.total)
+        return page
+
+    @get("/exports/workers.csv", opt=INTELLIGENCE)
+    async def export_csv(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> Stream:
+        """The query as CSV (UTF-8 with BOM), streamed from the database batch by batch."""
+        await audited(actor, "intelligence.export", filters, format="csv")
+        return Stream(
+            exports.csv_chunks(actor, filters, today=today, settings=settings),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="tka-{today.isoformat()}.csv"'},
+        )
+
+    @get("/reports/nationalities.pdf", opt=INTELLIGENCE)
+    async def nationality_report(
+        self,
+        actor: CurrentActor,
+        as_of: FromQuery[date],
+        language: FromQuery[Literal["id", "en"]] = "id",
+    ) -> Response[bytes]:
+        """Laporan Tenaga Kerja Asing per Kewarganegaraan on ``as_of`` (required)."""
+        pdf = await exports.nationality_report(as_of, language)
+        await record(
+            actor, "intelligence.report", "report", "nationalities", {"as_of": as_of.isoformat()}
+        )
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="laporan-tka-{as_of.isoformat()}.pdf"'
+            },
+        )
+
+
+class StatsController(Controller):
+    """Counts of workers holding a valid permit; the query's filters narrow each one."""
+
+    path = "/api/v1/stats"
+    tags = ["intelligence"]
+    dependencies = FILTERS
+
+    @get("/nationalities", opt=INTELLIGENCE)
+    async def nationalities(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> NationalityStats:
+        answer = await stats.by_nationality(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="nationalities")
+        return answer
+
+    @get("/employers", opt=INTELLIGENCE)
+    async def employers(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> EmployerStats:
+        answer = await stats.by_employer(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="employers")
+        return answer
+
+    @get("/regencies", opt=INTELLIGENCE)
+    async def regencies(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> RegencyStats:
+        answer = await stats.by_regency(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="regencies")
+        return answer
+
+    @get("/sectors", opt=INTELLIGENCE)
+    async def sectors(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> SectorStats:
+        answer = await stats.by_sector(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="sectors")
+        return answer
+
+    @get("/visa-indexes", opt=INTELLIGENCE)
+    async def visa_indexes(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> VisaIndexStats:
+        answer = await stats.by_visa_index(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="visa_indexes")
+        return answer
+
+    @get("/expiries", opt=INTELLIGENCE)
+    async def expiries(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> MonthStats:
+        """Valid permits expiring in each of the next 12 months."""
+        answer = await stats.expiries_by_month(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="expiries")
+        return answer
+
+    @get("/new-permits", opt=INTELLIGENCE)
+    async def new_permits(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> MonthStats:
+        """Permits issued in each of the last 12 months."""
+        answer = await stats.new_permits_by_month(actor, filters, today=today, settings=settings)
+        await audited(actor, "intelligence.stats", filters, stat="new_permits")
+        return answer

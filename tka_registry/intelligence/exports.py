@@ -1,0 +1,190 @@
+"""Exports of the intelligence section: the CSV of any query, streamed, and the PDF report
+"Laporan Tenaga Kerja Asing per Kewarganegaraan" for a chosen day.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+
+import anyio
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.documents.render import render_report
+from tka_registry.intelligence.queries import export_batches
+from tka_registry.intelligence.schemas import IntelligenceRow
+from tka_registry.rules.nationality import nationality_name
+from tka_registry.settings import Settings
+from tka_registry.spreadsheets.cells import needs_formula_guard
+from tka_registry.workers.queries import WorkerFilters
+from tka_registry.workers.tables import Worker
+
+BOM = "\ufeff".encode()
+CSV_HEADER = (
+    "ID",
+    "Nama Lengkap",
+    "Jenis Kelamin",
+    "Tanggal Lahir",
+    "Kode Kewarganegaraan",
+    "Kewarganegaraan",
+    "Kabupaten/Kota",
+    "Jabatan",
+    "Penjamin",
+    "Sektor",
+    "Nomor Paspor",
+    "Nomor Izin Tinggal",
+    "Jenis Izin",
+    "Indeks Visa",
+    "Tanggal Terbit",
+    "Berlaku Sampai",
+    "Status",
+    "Hari Overstay",
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if needs_formula_guard(text) else text
+
+
+def csv_line_values(row: IntelligenceRow) -> list[str]:
+    permit = row.current_permit
+    values: list[object] = [
+        row.id,
+        row.full_name,
+        row.sex,
+        row.date_of_birth,
+        row.nationality,
+        row.nationality_name_id,
+        row.regency,
+        row.position,
+        row.employer_name,
+        row.sector,
+        row.passport_number,
+    ]
+    if permit is None:
+        values += [None, None, None, None, None, "none", 0]
+    else:
+        values += [
+            permit.number,
+            permit.kind,
+            permit.visa_index,
+            permit.issued_on,
+            permit.expires_on,
+            permit.status,
+            permit.overstay_days,
+        ]
+    return [_cell(value) for value in values]
+
+
+def _encode(lines: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
+    return buffer.getvalue().encode("utf-8")
+
+
+async def csv_chunks(
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+) -> AsyncIterator[bytes]:
+    """The CSV (UTF-8 with BOM, so spreadsheet programs read accents right) in chunks: header
+    first, then one chunk per database batch. Memory holds one batch at a time."""
+    yield BOM + _encode([list(CSV_HEADER)])
+    async for batch in export_batches(actor, filters, today=today, settings=settings):
+        yield _encode([csv_line_values(row) for row in batch])
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    code: str
+    name_id: str
+    name_en: str
+    count: int
+
+
+async def _valid_on(as_of: date, group: str) -> list[dict[str, object]]:
+    """Workers (counted once each) holding a permit valid on ``as_of``: issued by then, not yet
+    expired and not revoked by then; grouped by ``group`` (a constant of this module)."""
+    return await Worker.raw(
+        f"SELECT {group} AS key, count(DISTINCT w.id) AS n"  # noqa: S608
+        " FROM permit p JOIN worker w ON w.id = p.worker"
+        " WHERE p.issued_on <= {} AND p.expires_on >= {}"
+        " AND (p.revoked_on IS NULL OR p.revoked_on > {})"
+        f" GROUP BY {group}",
+        as_of,
+        as_of,
+        as_of,
+    )
+
+
+async def report_lines(as_of: date) -> tuple[list[ReportLine], list[ReportLine]]:
+    """Lines by nationality and by regency for ``as_of``, most workers first."""
+    by_nationality = [
+        ReportLine(
+            str(row["key"]),
+            nationality_name(str(row["key"]), "id"),
+            nationality_name(str(row["key"]), "en"),
+            int(str(row["n"])),
+        )
+        for row in await _valid_on(as_of, "w.nationality")
+    ]
+    by_regency = [
+        ReportLine("", str(row["key"]), str(row["key"]), int(str(row["n"])))
+        for row in await _valid_on(as_of, "w.regency")
+    ]
+
+    def order(lines: list[ReportLine]) -> list[ReportLine]:
+        return sorted(lines, key=lambda line: (-line.count, line.name_id))
+
+    return order(by_nationality), order(by_regency)
+
+
+REPORT_LABELS: dict[str, tuple[str, str]] = {
+    "title": (
+        "Laporan Tenaga Kerja Asing per Kewarganegaraan",
+        "Report of Foreign Workers by Nationality",
+    ),
+    "as_of": ("Keadaan per tanggal", "As of"),
+    "by_nationality": ("Menurut Kewarganegaraan", "By Nationality"),
+    "by_regency": ("Menurut Kabupaten/Kota", "By Regency or City"),
+    "number": ("No.", "No."),
+    "code": ("Kode", "Code"),
+    "nationality": ("Kewarganegaraan", "Nationality"),
+    "regency": ("Kabupaten/Kota", "Regency/City"),
+    "count": ("Jumlah", "Number"),
+    "share": ("Persentase", "Share"),
+    "total": ("Jumlah seluruhnya", "Total"),
+    "basis": (
+        "Orang asing pemegang izin tinggal yang berlaku pada tanggal tersebut (tidak kedaluwarsa"
+        " dan tidak dibatalkan), masing-masing dihitung satu kali.",
+        "Foreigners holding a stay permit valid on that day (not expired and not revoked),"
+        " each counted once.",
+    ),
+    "none": ("Tidak ada data.", "No data."),
+}
+
+
+async def nationality_report(as_of: date, language: str = "id") -> bytes:
+    """The PDF report for ``as_of`` through the document renderer."""
+    by_nationality, by_regency = await report_lines(as_of)
+    context = {
+        "as_of": as_of,
+        "by_nationality": by_nationality,
+        "by_regency": by_regency,
+        "total": sum(line.count for line in by_nationality),
+        "R": REPORT_LABELS,
+    }
+    # WeasyPrint lays out for a few hundred milliseconds: keep the event loop free meanwhile.
+    return await anyio.to_thread.run_sync(
+        functools.partial(
+            render_report, "report_nationality.html", context, day=as_of, language=language
+        )
+    )

@@ -1,0 +1,145 @@
+"""The filters of every intelligence query, read once from the query string and checked.
+
+One dependency (:func:`provide_filters`) serves the list, the statistics and the CSV export, so
+the same query string means the same set of workers everywhere. A value that names nothing
+(a nationality that is no country, an unknown visa index, an inverted date range) is refused
+with a 4xx naming the field, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from litestar.params import FromQuery, QueryParameter
+
+from tka_registry.dependencies import SettingsDep
+from tka_registry.employers.service import checked_regency
+from tka_registry.employers.tables import Employer
+from tka_registry.errors import InvalidInput
+from tka_registry.permits.tables import VisaIndex
+from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.rules.permits import PermitKind
+from tka_registry.workers.queries import WorkerFilters
+
+# "overstay" is the intelligence section's word for an expired current permit.
+STATUSES = {
+    "active": "active",
+    "expiring": "expiring",
+    "expired": "expired",
+    "overstay": "expired",
+    "revoked": "revoked",
+    "none": "none",
+}
+MAX_WINDOW_DAYS = 3650
+
+
+def checked_nationalities(text: str | None) -> tuple[str, ...]:
+    """Comma-separated nationalities (codes or English/Indonesian names) as canonical codes."""
+    if not text:
+        return ()
+    codes: list[str] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            code = canonical_nationality(part)
+        except UnknownNationality as unknown:
+            raise InvalidInput("nationality", f"{unknown}: not a country or ICAO code") from None
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+async def checked_visa_indexes(text: str | None) -> tuple[str, ...]:
+    """Comma-separated visa index codes, each one the registry knows (former ones included)."""
+    if not text:
+        return ()
+    wanted = tuple(dict.fromkeys(part.strip().upper() for part in text.split(",") if part.strip()))
+    known = {row["code"] for row in await VisaIndex.select(VisaIndex.code)}
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        raise InvalidInput(
+            "visa_index", f'unknown visa index "{unknown[0]}": one of {", ".join(sorted(known))}'
+        )
+    return wanted
+
+
+def checked_kind(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return PermitKind(text.strip().upper()).value
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in PermitKind)
+        raise InvalidInput("kind", f'unknown permit kind "{text}": one of {kinds}') from None
+
+
+def checked_status(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = text.strip().lower()
+    if key not in STATUSES:
+        raise InvalidInput("status", f'unknown status "{text}": one of {", ".join(STATUSES)}')
+    return STATUSES[key]
+
+
+def date_range(field: str, start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise InvalidInput(
+            field, f"the range starts {start.isoformat()} after it ends {end.isoformat()}"
+        )
+
+
+async def checked_employer(employer_id: int | None) -> int | None:
+    if employer_id is not None and not await Employer.exists().where(Employer.id == employer_id):
+        raise InvalidInput("employer_id", f"no employer with id {employer_id}")
+    return employer_id
+
+
+async def provide_filters(
+    settings: SettingsDep,
+    nationality: FromQuery[str | None] = None,
+    employer_id: FromQuery[int | None] = None,
+    regency: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    sector: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    position: Annotated[str | None, QueryParameter(max_length=150)] = None,
+    kind: FromQuery[str | None] = None,
+    visa_index: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    expires_within_days: Annotated[int | None, QueryParameter(ge=0, le=MAX_WINDOW_DAYS)] = None,
+    issued_from: FromQuery[date | None] = None,
+    issued_to: FromQuery[date | None] = None,
+    expires_from: FromQuery[date | None] = None,
+    expires_to: FromQuery[date | None] = None,
+    q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+) -> WorkerFilters:
+    """The checked filters of the query string (every one optional; they combine with AND)."""
+    date_range("issued_from", issued_from, issued_to)
+    date_range("expires_from", expires_from, expires_to)
+    return WorkerFilters(
+        nationalities=checked_nationalities(nationality),
+        employer_id=await checked_employer(employer_id),
+        regency=checked_regency(regency, settings) if regency else None,
+        sector=sector.strip() if sector and sector.strip() else None,
+        position=position.strip() if position and position.strip() else None,
+        status=checked_status(status),
+        expires_within_days=expires_within_days,
+        q=q.strip() if q and q.strip() else None,
+        kind=checked_kind(kind),
+        visa_indexes=await checked_visa_indexes(visa_index),
+        issued_from=issued_from,
+        issued_to=issued_to,
+        expires_from=expires_from,
+        expires_to=expires_to,
+    )
+
+
+def used(filters: WorkerFilters) -> dict[str, Any]:
+    """The filters that were set, as the audit log records them."""
+    return {
+        key: (list(value) if isinstance(value, tuple) else value)
+        for key, value in asdict(filters).items()
+        if value not in (None, ())
+    }

@@ -1,0 +1,1 @@
+"""Hardening that applies to every response: headers, size limits, the access table."""

@@ -1,0 +1,89 @@
+"""Errors on pages answer HTML (never a trace); the JSON API keeps its JSON errors.
+
+An anonymous visitor of a page is sent to sign in (303) with a ``next`` back to the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
+
+from tka_registry.accounts.auth import SESSION_COOKIE
+from tka_registry.errors import DomainError
+from tka_registry.web.layout import SIGN_IN_PATH
+
+log = logging.getLogger("tka_registry")
+
+# Paths answered as JSON or files; everything else is a page.
+NON_PAGE_PREFIXES = ("/api/", "/schema", "/health", "/static/")
+
+ExceptionHandler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+
+def is_page_request(request: Request[Any, Any, Any]) -> bool:
+    path = request.url.path
+    return not (path.startswith(NON_PAGE_PREFIXES) or path in {"/api", "/static"})
+
+
+def sign_in_redirect(request: Request[Any, Any, Any]) -> Redirect:
+    """303 to the sign-in page, returning afterwards to the page asked for (GET only)."""
+    target = SIGN_IN_PATH
+    if request.method == "GET" and request.url.path != SIGN_IN_PATH:
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        here = request.url.path + (f"?{query}" if query else "")
+        target += "?" + urlencode({"next": here})
+    response = Redirect(target, status_code=HTTP_303_SEE_OTHER)
+    if request.cookies.get(SESSION_COOKIE):  # an expired or revoked session: forget it
+        response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def error_page(request: Request[Any, Any, Any], status: int, reference: str = "") -> Template:
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "reference": reference},
+        status_code=status,
+    )
+
+
+def _status_of(error: Exception) -> int:
+    if isinstance(error, HTTPException | DomainError):
+        return int(error.status_code)
+    if isinstance(error, sqlite3.IntegrityError | asyncpg.IntegrityConstraintViolationError):
+        return 409  # saved at the same moment as a clashing record: nothing was written
+    return HTTP_500_INTERNAL_SERVER_ERROR
+
+
+def page_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    status = _status_of(error)
+    if status == 401:
+        return sign_in_redirect(request)
+    reference = ""
+    if status >= 500:
+        reference = uuid.uuid4().hex[:12]
+        log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+    return error_page(request, status, reference)
+
+
+def html_aware(handlers: dict[Any, ExceptionHandler]) -> dict[Any, ExceptionHandler]:
+    """The API's exception handlers, answering pages with HTML instead."""
+
+    def wrap(api_handler: ExceptionHandler) -> ExceptionHandler:
+        def handle(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
+            if is_page_request(request):
+                return page_error(request, error)
+            return api_handler(request, error)
+
+        return handle
+
+    return {kind: wrap(handler) for kind, handler in handlers.items()}
