@@ -176,18 +176,23 @@ async def measure(url: str, env: dict[str, str], rounds: int, nationality: str) 
                 response = await http.get(path, headers=headers)
                 response.raise_for_status()
 
+            async def floor() -> None:  # the same server answering its cheapest route
+                (await http.get("/health")).raise_for_status()
+
             statements = await captured_statements(url, nationality, date.today())
             if url.startswith("postgres"):
                 await explain(url, statements)
             run_raw, close = await raw_runner(url, statements)
             try:
                 # Interleave so both see the same machine load.
-                http_samples, raw_samples = [], []
+                http_samples, raw_samples, floor_samples = [], [], []
                 for _ in range(5):
                     http_samples += await timings(over_http, rounds // 5)
                     raw_samples += await timings(run_raw, rounds // 5)
+                    floor_samples += await timings(floor, rounds // 5)
             finally:
                 await close()
+        summary("HTTP floor: GET /health (1 query)", floor_samples)
         raw_median, _ = summary("bare driver (count + page SQL)", raw_samples)
         http_median, http_p95 = summary("HTTP GET /api/v1/workers", http_samples)
         print(

@@ -11,8 +11,9 @@ import asyncio
 import weakref
 from typing import Any
 
+import aiosqlite
 from aiosqlite import Connection
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 
 class ReusingSQLiteEngine(SQLiteEngine):
@@ -24,6 +25,21 @@ class ReusingSQLiteEngine(SQLiteEngine):
             weakref.WeakKeyDictionary()
         )
 
+    async def _open_idle_connection(self) -> Connection:
+        """A connection whose worker thread does not keep the process alive at exit.
+
+        Idle connections hold no transaction, so ending their threads with the process loses
+        nothing; engines that are never closed (tests, short commands) still exit.
+        """
+        pending = aiosqlite.connect(**self.connection_kwargs)
+        worker = getattr(pending, "_thread", None)
+        if worker is not None:
+            worker.daemon = True
+        connection = await pending
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        return connection
+
     async def _run_in_new_connection(
         self,
         query: str,
@@ -32,7 +48,7 @@ class ReusingSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ) -> Any:
         idle = self._idle.setdefault(asyncio.get_running_loop(), [])
-        connection = idle.pop() if idle else await self.get_connection()
+        connection = idle.pop() if idle else await self._open_idle_connection()
         try:
             async with connection.execute(query, args or []) as cursor:
                 await connection.commit()
