@@ -16,7 +16,11 @@ from litestar.types import ControllerRouterHandler
 from tka_registry.accounts.admin_api import AccountAdminController
 from tka_registry.accounts.api import AuthController
 from tka_registry.accounts.auth import PUBLIC, TokenAuthenticationMiddleware, access, access_guard
+from tka_registry.alerts.api import AlertController
+from tka_registry.alerts.schedule import scheduled_alerts
 from tka_registry.applications.api import ApplicationController, MrzController, TrackController
+from tka_registry.applications.web import ApplicationPages
+from tka_registry.applications.web_office import ReviewPages, TrackPage
 from tka_registry.audit.api import AuditController
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
@@ -25,12 +29,15 @@ from tka_registry.documents.web import VerificationPageController
 from tka_registry.employers.api import EmployerController
 from tka_registry.http_errors import EXCEPTION_HANDLERS
 from tka_registry.intelligence.api import IntelligenceController, StatsController
+from tka_registry.intelligence.web import IntelligencePages
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
+from tka_registry.second_home.web import SecondHomePages
 from tka_registry.security.headers import add_security_headers
 from tka_registry.settings import Settings, load_settings
 from tka_registry.spreadsheets.api import SpreadsheetController
+from tka_registry.spreadsheets.web import SpreadsheetPages
 from tka_registry.system.api import health
 from tka_registry.web import PAGE_HANDLERS, csrf_config, html_aware, static_files, template_config
 from tka_registry.workers.api import WorkerController
@@ -48,11 +55,18 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     VerificationPageController,
     IntelligenceController,
     StatsController,
+    IntelligencePages,
     SecondHomeController,
+    SecondHomePages,
     ApplicationController,
     MrzController,
     TrackController,
+    ApplicationPages,
+    ReviewPages,
+    TrackPage,
     SpreadsheetController,
+    SpreadsheetPages,
+    AlertController,
     *PAGE_HANDLERS,
 ]
 
@@ -74,7 +88,7 @@ def create_app(
 
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files()],
-        lifespan=[database],
+        lifespan=[database, *scheduled_alerts(settings, clock)],
         state=State({"settings": settings, "clock": clock}),
         dependencies=DEPENDENCIES,
         guards=[access_guard],

@@ -52,6 +52,14 @@ def integrity_error(_: Request[Any, Any, Any], error: Exception) -> Response[Any
     return Response(_body(HTTP_409_CONFLICT, detail, []), status_code=HTTP_409_CONFLICT)
 
 
+def unstorable_value(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """A value the database cannot hold (an id beyond its integers, a NUL character): the
+    caller's mistake, answered 400 without the driver's words."""
+    log.info("value refused by the database: %s", error)
+    detail = "a value is out of range, or holds characters the registry cannot store"
+    return Response(_body(400, detail, []), status_code=400)
+
+
 def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     reference = uuid.uuid4().hex[:12]
     log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
@@ -66,5 +74,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     sqlite3.IntegrityError: integrity_error,
     asyncpg.exceptions.IntegrityConstraintViolationError: integrity_error,
+    OverflowError: unstorable_value,
+    asyncpg.exceptions.DataError: unstorable_value,
+    asyncpg.exceptions._base.DataError: unstorable_value,
     Exception: internal_error,
 }

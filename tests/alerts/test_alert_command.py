@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.alerts import records
-from tests.alerts.smtp_sink import CollectingHandler, SmtpServer, free_port
+from tests.alerts.smtp_sink import CollectingHandler, free_port
 from tka_registry import cli
 from tka_registry.alerts.tables import Reminder
 from tka_registry.db import bind, engine_for
@@ -101,12 +101,13 @@ async def test_killed_run_is_finished_by_the_next_exactly_once(db) -> None:
     try:
         env = command_env(db, f"smtp://127.0.0.1:{port}")
         argv = [sys.executable, "-m", "tka_registry.cli", "alerts", "send", "--today", "2026-11-22"]
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE)
+        process = await asyncio.create_subprocess_exec(
+            *argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        )
         stalled = await asyncio.to_thread(handler.stalled.wait, 60)
         assert stalled, "the sending process never reached the fourth message"
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-        assert process.returncode == -signal.SIGKILL
+        assert await asyncio.wait_for(process.wait(), 30) == -signal.SIGKILL
 
         # What the killed run left: 3 digests sent, one claimed mid-send, the rest pending.
         rows = await Reminder.select().order_by(Reminder.id)
@@ -116,9 +117,12 @@ async def test_killed_run_is_finished_by_the_next_exactly_once(db) -> None:
         in_flight_id = in_flight[0]["message_id"]
 
         handler.stall = False
-        second = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, timeout=120)
-        assert second.returncode == 0, second.stdout + second.stderr
-        assert b"took over 2 reminder(s) of a stopped run" in second.stdout
+        second = await asyncio.create_subprocess_exec(
+            *argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        output, _ = await asyncio.wait_for(second.communicate(), 120)
+        assert second.returncode == 0, output
+        assert b"took over 2 reminder(s) of a stopped run" in output
     finally:
         controller.stop()
 
@@ -152,11 +156,11 @@ async def test_two_processes_at_once_send_each_reminder_once(db, smtp_server) ->
     env = command_env(db, smtp_server.url)
     argv = [sys.executable, "-m", "tka_registry.cli", "alerts", "send", "--today", "2026-11-22"]
 
-    processes = [subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE) for _ in "ab"]
-    codes = [await asyncio.to_thread(process.wait, 120) for process in processes]
-    for process in processes:
-        assert process.stdout is not None
-        process.stdout.close()
+    processes = [
+        await asyncio.create_subprocess_exec(*argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        for _ in "ab"
+    ]
+    codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in processes)), 120)
 
     assert codes == [0, 0]
     bodies = [

@@ -11,8 +11,8 @@ from tests.alerts.smtp_sink import SmtpServer, free_port
 from tka_registry.alerts.run import send_alerts
 from tka_registry.alerts.tables import Reminder
 from tka_registry.audit.tables import AuditEntry
-from tka_registry.settings import Settings
 from tka_registry.rules.calendar import utc_now
+from tka_registry.settings import Settings
 
 TODAY = date(2026, 11, 22)
 OFFICE = "kanim.palembang@imigrasi.test"

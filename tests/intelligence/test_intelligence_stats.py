@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 
 from httpx import AsyncClient
 
 from tests.factories import created, permit_body
 from tests.intelligence.conftest import Registry
+from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus
+from tka_registry.applications.tables import Application
 from tka_registry.audit.tables import AuditEntry
 
 STATS = "/api/v1/stats"
@@ -176,3 +179,26 @@ async def test_a_successor_permit_ends_the_overstay(
     )
     page = (await client.get("/api/v1/intelligence/overstays", headers=r.intel)).json()
     assert [i["full_name"] for i in page["items"]] == ["Ahmad Razak"]
+
+
+async def test_an_approved_departure_report_ends_the_overstay(
+    client: AsyncClient, registry: Registry
+) -> None:
+    """The sponsor reported that Kenji left (applications: departure_report, approved)."""
+    r = registry
+    now = datetime(2026, 10, 1, tzinfo=UTC)
+    await Application.insert(
+        Application(
+            kind=ApplicationKind.DEPARTURE_REPORT.value,
+            status=ApplicationStatus.APPROVED.value,
+            employer=r.employers["tanjung"]["id"],
+            worker=r.workers["kenji"]["id"],
+            details="{}",
+            departed_on=date(2026, 9, 20),
+            created_by="hrd@tanjung.test",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    page = (await client.get("/api/v1/intelligence/overstays", headers=r.intel)).json()
+    assert [i["full_name"] for i in page["items"]] == ["Ahmad Razak"] and page["total"] == 1

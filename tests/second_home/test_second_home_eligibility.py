@@ -107,7 +107,8 @@ async def test_dependant_with_a_35_month_passport_blocks_approval(client, office
 
 @pytest.mark.parametrize(("years", "met"), [(5, True), (10, True), (7, False)])
 async def test_stay_of_5_or_10_years_only(client, officer, years, met) -> None:
-    case = await entered(client, officer, case_body(stay_years=years))
+    long_passport = person("Oliver Bennett", expires_on="2038-01-01")
+    case = await entered(client, officer, case_body(stay_years=years, principal=long_passport))
     assert rule(case, "second_home.stay_years", "Oliver Bennett")["met"] is met
     response = await decide(client, officer, case["id"])
     if met:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from tests.security.conftest import ROLES, call, sign_in_as
+from tests.security.conftest import ROLES, call, is_page, sign_in_as
 from tka_registry.security.access_table import Endpoint, endpoints
 
 REFUSALS = {401, 403}
@@ -26,13 +26,19 @@ async def test_every_endpoint_declares_an_access_rule(app: Litestar) -> None:
     assert not missing, "endpoints without opt=access(...): " + ", ".join(missing)
 
 
-async def test_anonymous_callers_get_401_from_every_guarded_endpoint(client, app) -> None:
+def _sent_to_sign_in(response: httpx.Response) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/masuk")
+
+
+async def test_anonymous_callers_are_refused_by_every_guarded_endpoint(client, app) -> None:
+    """401 from the JSON API; pages send the visitor to the sign-in page instead (303)."""
     wrong = []
     for endpoint in filter(_is_guarded, endpoints(app)):
         response = await call(client, endpoint, {})
-        if response.status_code != 401:
+        refused = _sent_to_sign_in(response) if is_page(endpoint) else response.status_code == 401
+        if not refused:
             wrong.append(f"{endpoint.method} {endpoint.path}: {response.status_code}")
-    assert not wrong, "anonymous callers not refused with 401: " + "; ".join(wrong)
+    assert not wrong, "anonymous callers not refused: " + "; ".join(wrong)
 
 
 async def test_public_endpoints_answer_anyone(client, app) -> None:

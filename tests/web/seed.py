@@ -25,8 +25,12 @@ class Workforce:
 
 async def seed_workforce(client: AsyncClient) -> Workforce:
     officer = await signed_in(client, "officer")
-    a = await created(client, "/api/v1/employers", employer_body(0, name="PT Pupuk Sriwidjaja"), officer)
-    b = await created(client, "/api/v1/employers", employer_body(1, name="PT Lain Sendiri"), officer)
+    a = await created(
+        client, "/api/v1/employers", employer_body(0, name="PT Pupuk Sriwidjaja"), officer
+    )
+    b = await created(
+        client, "/api/v1/employers", employer_body(1, name="PT Lain Sendiri"), officer
+    )
 
     async def worker(employer: int, name: str, nationality: str, position: str) -> int:
         body = worker_body(employer, full_name=name, nationality=nationality, position=position)

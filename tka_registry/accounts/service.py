@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -96,7 +97,7 @@ async def sign_in(
     locked_until = account["locked_until"] if account else None
     if locked_until and locked_until > now:
         await record(anonymous, "signin.locked", "account", account["id"] if account else "")
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
         raise SignInRefused(f"too many failed sign-ins: try again in {minutes} minutes")
     valid = await check_password(password, account["password_hash"] if account else None)
     if not account or not valid or not account["is_active"]:

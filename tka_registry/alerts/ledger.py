@@ -78,7 +78,7 @@ async def record_due(due: Sequence[DueReminder], today: date, now: datetime) -> 
                 now,
             ]
         sql = (
-            "INSERT INTO alert_reminder (permit, stage, audience, employer, worker_id, due_on,"
+            "INSERT INTO alert_reminder (permit, stage, audience, employer, worker_id, due_on,"  # noqa: S608
             " recipients, attempts, created_at, updated_at) VALUES "
             + ", ".join(values)
             + " ON CONFLICT (permit, stage) DO NOTHING"
@@ -131,7 +131,7 @@ async def claim(ids: Sequence[int], run: str, message_id: str, now: datetime) ->
         return []
     async with write_transaction(Reminder._meta.db):
         rows = await Reminder.raw(
-            "UPDATE alert_reminder SET claimed_by = {}, claimed_at = {}, message_id = {},"
+            "UPDATE alert_reminder SET claimed_by = {}, claimed_at = {}, message_id = {},"  # noqa: S608
             f" attempts = attempts + 1, updated_at = {{}} WHERE id IN ({_in(len(ids))})"
             f" AND state IN ({_OPEN}) AND claimed_by IS NULL RETURNING id",
             run,
@@ -149,7 +149,7 @@ async def mark_skipped(ids: Sequence[int], reason: str, now: datetime) -> list[i
         return []
     async with write_transaction(Reminder._meta.db):
         rows = await Reminder.raw(
-            f"UPDATE alert_reminder SET state = '{SKIPPED}', last_error = {{}}, updated_at = {{}}"
+            f"UPDATE alert_reminder SET state = '{SKIPPED}', last_error = {{}}, updated_at = {{}}"  # noqa: S608
             f" WHERE id IN ({_in(len(ids))}) AND state IN ({_OPEN}) AND claimed_by IS NULL"
             " RETURNING id",
             reason,
@@ -173,7 +173,7 @@ async def mark_delivery(
     state = SENT if sent else FAILED
     async with write_transaction(Reminder._meta.db):
         await Reminder.raw(
-            "UPDATE alert_reminder SET state = {}, recipients = {}, last_error = {},"
+            "UPDATE alert_reminder SET state = {}, recipients = {}, last_error = {},"  # noqa: S608
             " sent_at = {}, claimed_by = NULL, claimed_at = NULL, updated_at = {}"
             f" WHERE id IN ({_in(len(ids))}) AND claimed_by = {{}}",
             state,

@@ -104,7 +104,9 @@ def group(due: Sequence[DueReminder]) -> list[Group]:
             name = f"Rumah Kedua / Second Home: {item.worker_name}"
             groups.append(Group(name, (), [item], HOLDER_NO_EMAIL))
         elif item.employer_id is None:
-            groups.append(Group(f"{item.worker_name} ({item.permit_number})", (), [item], NO_SPONSOR))
+            groups.append(
+                Group(f"{item.worker_name} ({item.permit_number})", (), [item], NO_SPONSOR)
+            )
         else:
             by_employer[item.employer_id].append(item)
     for items in by_employer.values():
@@ -184,9 +186,11 @@ async def _send_groups(
                     skipped.append(SkippedDigest(digest, entry.skip_reason))
                 report.skipped.append(f"{entry.name}: {entry.skip_reason}")
                 continue
-            digest = await _deliver(mailbox, entry, entry_ids, ids, run, context, today, now, report)
-            if digest is not None:
-                sent.append(digest)
+            delivered = await _deliver(
+                mailbox, entry, entry_ids, ids, run, context, today, now, report
+            )
+            if delivered is not None:
+                sent.append(delivered)
     except MailServerUnavailable as error:
         # The connection was lost and cannot be re-opened: what was not claimed stays pending.
         report.unavailable = f"SMTP connection lost: {error}"
@@ -224,20 +228,20 @@ async def _deliver(
         report.failures.append(f"{entry.name}: {error}")
         raise
     refused = "; ".join(f"{r.address}: {r.code} {r.reason}" for r in result.refused)
-    error = result.failure or None
+    problem = result.failure or None
     if refused:
-        error = f"{error}; refused {refused}" if error else f"refused {refused}"
+        problem = f"{problem}; refused {refused}" if problem else f"refused {refused}"
     await ledger.mark_delivery(
         sorted(claimed),
         run,
         sent=result.delivered,
         recipients=", ".join(result.accepted or entry.recipients),
-        error=error,
-        audit={"message_id": message_id, "employer": entry.name, "error": error},
+        error=problem,
+        audit={"message_id": message_id, "employer": entry.name, "error": problem},
         now=now,
     )
     if not result.delivered:
-        report.failures.append(f"{entry.name} <{', '.join(entry.recipients)}>: {error}")
+        report.failures.append(f"{entry.name} <{', '.join(entry.recipients)}>: {problem}")
         return None
     report.sent_messages += 1
     report.sent_reminders += len(items)

@@ -95,6 +95,7 @@ def due_query(
     latest = today + timedelta(days=max(stages))
     stops = (EXTENSION_FILED, DEPARTED) if "application" in tables else ()
     stop_sql = "".join(f" AND NOT {condition}" for condition in stops)
+    # Only integers from the settings are formatted in; dates are bound parameters.
     sql = f"""
 WITH near AS (
   SELECT p.id AS permit_id, p.worker AS worker_id, p.number, p.expires_on, p.employer,
@@ -119,7 +120,7 @@ LEFT JOIN visa_index v ON v.code = due.visa_index
 LEFT JOIN alert_reminder r ON r.permit = due.permit_id AND r.stage = due.stage
 WHERE r.id IS NULL OR r.state <> '{SENT}'
 ORDER BY due.employer, due.expires_on, due.permit_id
-"""
+"""  # noqa: S608
     return sql, [today, earliest, latest]
 
 

@@ -21,7 +21,12 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
 from tka_registry.applications import decisions, service
-from tka_registry.applications.attachments import AttachmentKind, add_attachment, attachment_file
+from tka_registry.applications.attachments import (
+    AttachmentKind,
+    add_attachment,
+    attachment_file,
+    letter_pdf,
+)
 from tka_registry.applications.schemas import (
     ApplicationIn,
     ApplicationKind,
@@ -235,6 +240,18 @@ class ApplicationController(Controller):
         )
         headers = {**FILE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
         return Response(content, media_type=content_type, headers=headers)
+
+    @get("/{application_id:int}/letter", opt=access(*CASE_ROLES), media_type="application/pdf")
+    async def letter(
+        self, application_id: FromPath[int], actor: CurrentActor, settings: SettingsDep
+    ) -> Response[bytes]:
+        """The decision letter (PDF) of an approved or rejected case; 404 before a decision."""
+        pdf = await letter_pdf(actor, application_id, settings=settings)
+        headers = {
+            **FILE_HEADERS,
+            "Content-Disposition": f'attachment; filename="keputusan-{application_id}.pdf"',
+        }
+        return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 class MrzController(Controller):

@@ -9,11 +9,12 @@ from typing import Any
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.applications import files
-from tka_registry.applications.schemas import EDITABLE, AttachmentOut
+from tka_registry.applications.schemas import EDITABLE, ApplicationStatus, AttachmentOut
 from tka_registry.applications.service import add_event, application_row
 from tka_registry.applications.tables import Attachment
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
+from tka_registry.documents.service import current_document, read_pdf_file
 from tka_registry.errors import Conflict, NotFound
 from tka_registry.settings import Settings
 
@@ -83,3 +84,13 @@ async def attachment_file(
     content = files.read(attachments_folder(settings), row["sha256"])
     extension = files.EXTENSIONS.get(row["content_type"], "bin")
     return content, row["content_type"], f"{row['kind']}-{attachment_id}.{extension}"
+
+
+async def letter_pdf(actor: Actor, application_id: int, *, settings: Settings) -> bytes:
+    """The decision letter of an approved or rejected case this actor may see; else 404."""
+    row = await application_row(actor, application_id)
+    kind = "approval" if row["status"] == ApplicationStatus.APPROVED else "rejection"
+    stored = await current_document(kind=kind, application_id=application_id)
+    if stored is None:
+        raise NotFound("letter", "this application has no decision letter")
+    return read_pdf_file(settings.data_dir, stored)

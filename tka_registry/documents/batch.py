@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Hashable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
 from tka_registry.documents.render import (
@@ -56,10 +57,14 @@ def render_many(
     if not items:
         return
     # spawn, not fork: the caller may be a threaded web server, and fork copies locks mid-use.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(
-        processes=max(1, processes),
+    # An executor, not multiprocessing.Pool: a worker that dies raises BrokenProcessPool here
+    # instead of leaving the pool waiting forever.
+    with ProcessPoolExecutor(
+        max_workers=max(1, processes),
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        maxtasksperchild=max(1, recycle_after),
+        max_tasks_per_child=max(1, recycle_after),
     ) as pool:
-        yield from pool.imap_unordered(_render_one, items, chunksize=1)
+        futures = [pool.submit(_render_one, item) for item in items]
+        for future in as_completed(futures):
+            yield future.result()

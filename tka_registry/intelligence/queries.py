@@ -6,6 +6,7 @@ They reuse the worker list's SQL (:mod:`tka_registry.workers.queries`: ``FROM`` 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator
 from datetime import date
@@ -57,6 +58,13 @@ ROW_COLUMNS = (
 )
 
 
+@functools.cache
+def country_names(code: str) -> tuple[str, str]:
+    """(English, Indonesian) name of a nationality code, looked up once per code: an export
+    names the same few countries a hundred thousand times."""
+    return nationality_name(code, "en"), nationality_name(code, "id")
+
+
 def order_by(sort: str) -> str:
     """The ORDER BY of a whitelisted sort key; raises InvalidInput (422) for any other."""
     descending = sort.startswith("-")
@@ -96,8 +104,8 @@ def row_out(row: dict[str, Any], today: date, settings: Settings) -> Intelligenc
         sex=row["sex"],
         date_of_birth=row["date_of_birth"],
         nationality=row["nationality"],
-        nationality_name=nationality_name(row["nationality"], "en"),
-        nationality_name_id=nationality_name(row["nationality"], "id"),
+        nationality_name=country_names(row["nationality"])[0],
+        nationality_name_id=country_names(row["nationality"])[1],
         regency=row["regency"],
         position=row["position"],
         employer_id=row["employer"],
@@ -201,7 +209,7 @@ def _overstay(row: dict[str, Any], today: date, settings: Settings) -> Overstay:
         worker_id=row["id"],
         full_name=row["full_name"],
         nationality=row["nationality"],
-        nationality_name=nationality_name(row["nationality"], "en"),
+        nationality_name=country_names(row["nationality"])[0],
         regency=row["regency"],
         employer_id=row["employer"],
         employer_name=row["employer_name"],

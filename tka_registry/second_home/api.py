@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
+from tka_registry.applications.api import track_rate_limit
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import read_pdf_file
 from tka_registry.errors import InvalidInput, NotFound
@@ -103,7 +104,8 @@ class SecondHomeController(Controller):
         """Holders also listed as an employer's worker, or holding another valid permit."""
         return await second_home_conflicts(today)
 
-    @get("/track", opt=access(PUBLIC))
+    # Shares the public /track lookups' per-address budget (applications.api).
+    @get("/track", opt=access(PUBLIC), guards=[track_rate_limit])
     async def track(
         self,
         register_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],

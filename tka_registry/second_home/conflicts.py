@@ -45,7 +45,7 @@ async def _same_people(worker: dict[str, Any]) -> list[dict[str, Any]]:
     return list(await Worker.select().where(condition).order_by(Worker.id))
 
 
-async def _valid_permits(worker_ids: list[int], today: date) -> list[dict[str, Any]]:
+async def valid_permits(worker_ids: list[int], today: date) -> list[dict[str, Any]]:
     return list(
         await Permit.select().where(
             Permit.worker.is_in(worker_ids)
@@ -89,7 +89,7 @@ async def person_conflicts(
                 None,
             )
     by_id = {p["id"]: p for p in people}
-    for permit in await _valid_permits(list(by_id), today):
+    for permit in await valid_permits(list(by_id), today):
         if permit["id"] == own_permit_id:
             continue
         conflict(
@@ -102,9 +102,14 @@ async def person_conflicts(
     return found
 
 
+# Cases whose people are (or are about to become) Second Home holders.
+_WATCHED = (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.APPROVED)
+
+
 async def case_conflicts(facts: CaseFacts, today: date) -> list[ConflictOut]:
-    """Conflicts of an approved case's holders (principal and dependants); none otherwise."""
-    if facts.row["status"] != CaseStatus.APPROVED:
+    """Conflicts of a live case's people (principal and dependants), flagged before approval
+    too; none for a rejected or revoked case."""
+    if facts.row["status"] not in _WATCHED:
         return []
     found = await person_conflicts(
         facts.row, facts.principal, facts.row["principal_permit_id"], today

@@ -11,13 +11,14 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.documents import service as documents
 from tka_registry.documents.render import DecisionLetter
-from tka_registry.errors import DomainError, FieldProblem, InvalidInput, NotFound
+from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.permits.schemas import PermitIn
 from tka_registry.permits.service import issue_permit
 from tka_registry.rules import second_home as rules
 from tka_registry.rules.calendar import add_years
 from tka_registry.rules.permits import PermitKind
 from tka_registry.second_home import facts as read
+from tka_registry.second_home.conflicts import valid_permits
 from tka_registry.second_home.schemas import CaseOut, CaseStatus, DecisionIn
 from tka_registry.second_home.service import get_case, open_case_row
 from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
@@ -65,6 +66,7 @@ async def _approve(
 ) -> dict[str, Any]:  # fmt: skip
     """Issue the principal's permit, then each dependant's (never outlasting the principal's)."""
     row = facts.row
+    await _check_no_valid_permit(facts, today)
     register = row["register_number"]
     principal_end = permit_end(issued_on, row["stay_years"], facts.principal.passport_expires_on)
     common: dict[str, Any] = {"settings": settings, "today": today, "now": now}
@@ -84,6 +86,24 @@ async def _approve(
         )
         dependant_permits[dependant.row["id"]] = permit_id
     return issued
+
+
+async def _check_no_valid_permit(facts: read.CaseFacts, today: date) -> None:
+    """A person holds one stay permit at a time: a valid one must end before E33 is issued."""
+    people = [facts.principal, *(d.person for d in facts.dependants)]
+    by_id = {who.worker["id"]: who.worker["full_name"] for who in people}
+    held = await valid_permits(list(by_id), today)
+    if held:
+        raise Conflict.of(
+            [
+                FieldProblem(
+                    "permits",
+                    f"{by_id[p['worker']]} holds valid permit {p['number']} ({p['visa_index']}) "
+                    f"until {p['expires_on'].isoformat()}: revoke it before approving",
+                )
+                for p in held
+            ]
+        )
 
 
 def _check_decision_date(data: DecisionIn, row: dict[str, Any], today: date) -> date:

@@ -162,7 +162,7 @@ async def _plan(
     values = _worker_values(row, employer_given, employer)
     if passport is None:
         plan = _new_worker(row, values)
-        worker_employer = values["employer"]
+        worker_employer = plan.worker_values["employer"]
     else:
         plan = _known_worker(row, values, lookups.workers[passport["worker"]], passport)
         worker_employer = values.get("employer", lookups.workers[passport["worker"]]["employer"])

@@ -13,20 +13,31 @@ bounded size rather than 300,000 single entries, each of which serialises on the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
+from piccolo.table import Table
+
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
-from tka_registry.db import write_transaction
+from tka_registry.db import is_sqlite, write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.permits.service import _chain
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.settings import Settings
-from tka_registry.spreadsheets.columns import CellProblem, ImportRow, RawRow, normalise_row
+from tka_registry.spreadsheets.columns import (
+    CellProblem,
+    ImportRow,
+    RawRow,
+    RowErrors,
+    normalise_row,
+)
 from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_key, plan_row
 from tka_registry.spreadsheets.reading import Layout, WorkersSheet, open_workers_csv
 from tka_registry.spreadsheets.writing import iter_workers_csv
@@ -96,7 +107,8 @@ async def import_workers(
     a usable workers list; nothing is written then.
     """
     with open_workers_csv(source) as sheet:
-        report = ImportReport(file_name or str(source), sheet.layout, partial, dry_run)
+        name = file_name or (os.path.basename(source) if isinstance(source, str) else "")
+        report = ImportReport(name, sheet.layout, partial, dry_run)
 
         def note(row: RowReport) -> None:
             report.add(row)
@@ -117,8 +129,7 @@ async def import_workers(
             return report
         try:
             async with write_transaction(engine):
-                for batch in batches:
-                    await _import_batch(actor, batch, sheet, registry, settings, today, now, note)
+                await _import_pipelined(actor, batches, sheet, registry, settings, today, now, note)
                 if dry_run or report.counts["rejected"]:
                     raise _RollBack
                 if report.counts["imported"] or report.counts["updated"]:
@@ -153,33 +164,33 @@ async def _record_summary(actor: Actor, report: ImportReport) -> None:
         "encoding": report.layout.encoding,
         "delimiter": report.layout.delimiter,
     }
-    await record(actor, "spreadsheet.import", "spreadsheet", report.file_name, details)
+    await record(actor, "spreadsheet.import", "spreadsheet", report.file_name[:40], details)
 
 
 async def _lookups(rows: list[ImportRow]) -> Lookups:
+    """The passports, workers, current permits and permits a batch names, in four queries."""
     numbers = sorted({row.passport_number for row in rows})
     keys = {(row.passport_number, row.passport_issuing_country) for row in rows}
     passports: dict[tuple[str, str], dict[str, Any]] = {}
     if numbers:
-        for passport in await Passport.select().where(Passport.number.is_in(numbers)):
+        sql = f"SELECT * FROM passport WHERE number IN ({_marks(len(numbers))})"  # noqa: S608
+        for passport in await _fetch(sql, numbers):
             key = (passport["number"], passport["issuing_country"])
             if key in keys:
                 passports[key] = passport
-    worker_ids = sorted({passport["worker"] for passport in passports.values()})
+    ids = sorted({passport["worker"] for passport in passports.values()})
     workers: dict[int, dict[str, Any]] = {}
     heads: dict[int, dict[str, Any]] = {}
-    if worker_ids:
-        workers = {w["id"]: w for w in await Worker.select().where(Worker.id.is_in(worker_ids))}
-        current = Permit.is_current.eq(True)
-        heads = {
-            permit["worker"]: permit
-            for permit in await Permit.select().where(Permit.worker.is_in(worker_ids) & current)
-        }
+    if ids:
+        found = await _fetch(f"SELECT * FROM worker WHERE id IN ({_marks(len(ids))})", ids)  # noqa: S608
+        workers = {worker["id"]: worker for worker in found}
+        sql = f"SELECT * FROM permit WHERE is_current AND worker IN ({_marks(len(ids))})"  # noqa: S608
+        heads = {permit["worker"]: permit for permit in await _fetch(sql, ids)}
     permit_numbers = sorted({row.permit_number for row in rows if row.permit_number})
     permits: dict[str, dict[str, Any]] = {}
     if permit_numbers:
-        found = await Permit.select().where(Permit.number.is_in(permit_numbers))
-        permits = {permit["number"]: permit for permit in found}
+        sql = f"SELECT * FROM permit WHERE number IN ({_marks(len(permit_numbers))})"  # noqa: S608
+        permits = {permit["number"]: permit for permit in await _fetch(sql, permit_numbers)}
     return Lookups(passports, workers, permits, heads)
 
 
@@ -195,6 +206,51 @@ async def _import_batch(
 ) -> None:
     """Plan every row of the batch against the registry, then write the good ones together."""
     normalised = [normalise_row(raw, settings.regencies) for raw in batch]
+    plans, outcomes = await _plan_batch(normalised, sheet, registry, settings, today)
+    await _write_batch(actor, plans, outcomes, now, note)
+
+
+async def _import_pipelined(
+    actor: Actor,
+    batches: Iterator[list[RawRow]],
+    sheet: WorkersSheet,
+    registry: Registry,
+    settings: Settings,
+    today: date,
+    now: datetime,
+    note: Callable[[RowReport], None],
+) -> None:
+    """Every batch in the open transaction; the next batch is read and normalised in a thread
+    while the database writes the previous one (the drivers wait for the database without
+    holding the interpreter). Lookups wait for the previous write, so they see its rows."""
+
+    def next_normalised() -> list[ImportRow | RowErrors] | None:
+        batch = next(batches, None)
+        return None if batch is None else [normalise_row(r, settings.regencies) for r in batch]
+
+    writing: asyncio.Task[None] | None = None
+    try:
+        while (normalised := await asyncio.to_thread(next_normalised)) is not None:
+            if writing is not None:
+                await writing
+            plans, outcomes = await _plan_batch(normalised, sheet, registry, settings, today)
+            writing = asyncio.create_task(_write_batch(actor, plans, outcomes, now, note))
+        if writing is not None:
+            await writing
+    finally:
+        if writing is not None and not writing.done():
+            writing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writing
+
+
+async def _plan_batch(
+    normalised: list[ImportRow | RowErrors],
+    sheet: WorkersSheet,
+    registry: Registry,
+    settings: Settings,
+    today: date,
+) -> tuple[list[RowPlan], list[RowReport | RowPlan]]:
     lookups = await _lookups([row for row in normalised if isinstance(row, ImportRow)])
     plans: list[RowPlan] = []
     outcomes: list[RowReport | RowPlan] = []
@@ -211,6 +267,16 @@ async def _import_batch(
             outcomes.append(planned)
         else:
             outcomes.append(RowReport(planned.line, "rejected", problems=planned.problems))
+    return plans, outcomes
+
+
+async def _write_batch(
+    actor: Actor,
+    plans: list[RowPlan],
+    outcomes: list[RowReport | RowPlan],
+    now: datetime,
+    note: Callable[[RowReport], None],
+) -> None:
     await _write(actor, plans, now)
     for outcome in outcomes:
         if isinstance(outcome, RowPlan):
@@ -223,20 +289,15 @@ async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
     """Insert new workers and passports in bulk, update known ones, issue new permits."""
     new = [plan for plan in plans if plan.is_new]
     if new:
-        rows = await Worker.insert(
-            *(Worker(**plan.worker_values, created_at=now, updated_at=now) for plan in new)
-        )
-        # Piccolo itself relies on RETURNING answering in VALUES order (both engines).
-        for plan, inserted in zip(new, rows, strict=True):
-            plan.worker_id = inserted["id"]
-        passports = await Passport.insert(
-            *(
-                Passport(**plan.passport_values, worker=plan.worker_id, created_at=now)
-                for plan in new
-            )
-        )
-        for plan, inserted in zip(new, passports, strict=True):
-            plan.passport_id = inserted["id"]
+        stamps = {"current_permit_id": None, "created_at": now, "updated_at": now}
+        worker_ids = await _insert(Worker, [plan.worker_values | stamps for plan in new])
+        for plan, worker_id in zip(new, worker_ids, strict=True):
+            plan.worker_id = worker_id
+        passports = [
+            plan.passport_values | {"worker": plan.worker_id, "created_at": now} for plan in new
+        ]
+        for plan, passport_id in zip(new, await _insert(Passport, passports), strict=True):
+            plan.passport_id = passport_id
     for plan in plans:
         if plan.is_new:
             continue
@@ -253,6 +314,48 @@ async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
         await record(actor, "spreadsheet.import.rows", "worker", "", {"rows": entries})
 
 
+async def _fetch(sql: str, arguments: list[Any]) -> list[dict[str, Any]]:
+    """Run ``sql`` (``{}`` marks each parameter) on the open write transaction's connection.
+
+    Piccolo compiles a query string in time that grows with its parameters (about 0.1 s for
+    the 7,000 of a 500-row insert), more than the database's own work; batches of rows go to
+    the driver directly. Values still travel as parameters, adapted by the drivers exactly as
+    for Piccolo's own queries (same connection, same adapters).
+    """
+    engine = Worker._meta.db
+    transaction = engine.current_transaction.get()
+    assert transaction is not None, "batches run inside write_transaction"
+    if is_sqlite(engine):
+        async with transaction.connection.execute(sql.replace("{}", "?"), arguments) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+    numbered = sql.split("{}")
+    sql = numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], 1))
+    return [dict(row) for row in await transaction.connection.fetch(sql, *arguments)]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("{}" for _ in range(count))
+
+
+async def _insert(table: type[Table], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` (dicts with the same keys) in one statement; answers their ids in order
+    (both engines answer RETURNING in VALUES order; Piccolo's own bulk insert relies on it)."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    if is_sqlite(table._meta.db):
+        values = "VALUES " + ", ".join(f"({_marks(len(columns))})" for _ in rows)
+        arguments = [row[column] for row in rows for column in columns]
+    else:
+        # One array per column keeps the statement short, so PostgreSQL prepares it once.
+        types = [table._meta.get_column_by_name(column).column_type for column in columns]
+        arrays = ", ".join(f"{{}}::{kind}[]" for kind in types)
+        values = f"SELECT * FROM unnest({arrays})"  # noqa: S608
+        arguments = [[row[column] for row in rows] for column in columns]
+    # Names come from the code's own dicts; every value travels as a parameter.
+    sql = f"INSERT INTO {table._meta.tablename} ({names}) {values} RETURNING id"
+    return [row["id"] for row in await _fetch(sql, arguments)]
+
+
 async def _issue_permits(plans: list[RowPlan], now: datetime) -> dict[int, int]:
     """Insert the new permits, superseding each worker's current one; answers id by line."""
     if not plans:
@@ -262,30 +365,16 @@ async def _issue_permits(plans: list[RowPlan], now: datetime) -> dict[int, int]:
             await Permit.update({Permit.is_current: False}).where(
                 Permit.id == plan.supersedes["id"]
             )
-    rows = await Permit.insert(
-        *(
-            Permit(
-                **(plan.permit_values or {}),
-                worker=plan.worker_id,
-                is_current=True,
-                created_at=now,
-            )
-            for plan in plans
-        )
-    )
-    ids = {plan.line: inserted["id"] for plan, inserted in zip(plans, rows, strict=True)}
-    # One statement sets every worker's current permit of the batch; values are parameters.
-    cases = " ".join("WHEN {} THEN {}" for _ in plans)
-    arguments: list[Any] = []
-    for plan in plans:
-        arguments += [plan.worker_id, ids[plan.line]]
-    placeholders = ", ".join("{}" for _ in plans)
-    await Worker.raw(
-        f"UPDATE worker SET current_permit_id = CASE id {cases} END "  # noqa: S608
-        f"WHERE id IN ({placeholders})",
-        *arguments,
-        *(plan.worker_id for plan in plans),
-    )
+    extra = {"is_current": True, "revoked_on": None, "revocation_reason": None, "created_at": now}
+    values = [(plan.permit_values or {}) | {"worker": plan.worker_id} | extra for plan in plans]
+    inserted = await _insert(Permit, values)
+    ids = {plan.line: permit_id for plan, permit_id in zip(plans, inserted, strict=True)}
+    # One statement points every worker of the batch at its new current permit.
+    workers = [plan.worker_id for plan in plans]
+    current = "(SELECT p.id FROM permit p WHERE p.worker = worker.id AND p.is_current)"
+    marks = _marks(len(workers))
+    sql = f"UPDATE worker SET current_permit_id = {current} WHERE id IN ({marks})"  # noqa: S608
+    await _fetch(sql, workers)
     return ids
 
 

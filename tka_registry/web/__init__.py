@@ -72,8 +72,10 @@ How to add a page (e.g. for a business area ``applications``)
    code to name); ``current_actor()`` (an :class:`Actor` or None), ``page_language()``.
 4. Strings: English message ids; translations in
    ``tka_registry/locale/{id,en}/LC_MESSAGES/<area>.po`` (one catalogue per area, merged with
-   ``messages.po`` at start-up; no compile step). ``tests/web/test_catalogues.py`` fails when a
-   ``_()`` string of a template or ``tka_registry/**/web*.py`` lacks an Indonesian translation.
+   ``messages.po`` at start-up; no compile step). ``python -m tka_registry.web.catalogue <area>``
+   adds new ids of ``templates/pages/<area>`` and ``tka_registry/<area>/web*.py`` to the area's
+   catalogues (then fill the ``id`` msgstr). ``tests/web/test_catalogues.py`` fails when a
+   ``_()`` string of a page lacks an Indonesian translation.
 5. In a handler: the actor is ``actor: CurrentActor`` (or ``request.scope.get("user")`` on a
    PUBLIC page); the language is ``language_of(request)`` (``"id"`` or ``"en"``); messages
    built in Python use ``_ = translator(request)``.

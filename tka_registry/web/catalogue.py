@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from tka_registry.web.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from tka_registry.web.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, is_translated
 from tka_registry.web.templating import PAGES_DIR
 
 PACKAGE_DIR = LOCALE_DIR.parent
@@ -86,12 +86,8 @@ def update(area: str | None = None) -> dict[str, int]:
         with path.open("wb") as target:
             write_po(target, catalog, width=100, omit_header=False, sort_output=True)
         if language != "en":  # English ids are the English text
-            missing[language] = sum(1 for m in catalog if m.id and not _translated(m.string))
+            missing[language] = sum(1 for m in catalog if m.id and not is_translated(m.string))
     return missing
-
-
-def _translated(text: object) -> bool:
-    return all(text) if isinstance(text, tuple | list) else bool(text)
 
 
 if __name__ == "__main__":

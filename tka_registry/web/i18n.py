@@ -41,12 +41,17 @@ def translations(language: str) -> Translations:
         if extra.stem != DOMAIN:
             with extra.open("rb") as source:
                 for message in read_po(source, locale=language):
-                    if message.id:
+                    if message.id and is_translated(message.string):
+                        catalog.delete(message.id)  # setting would keep the old string
                         catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def is_translated(text: object) -> bool:
+    return all(text) if isinstance(text, tuple | list) else bool(text)
 
 
 def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

@@ -24,10 +24,14 @@ def N_(message: str) -> str:  # the gettext convention for "translate later"
 
 # Each role's main navigation: (path, label). A business area adds its pages here.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.EMPLOYER: [("/portal", N_("Foreign workers"))],
-    Role.OFFICER: [("/petugas", N_("Officer home"))],
-    Role.ADMIN: [("/beranda", N_("Home"))],
-    Role.INTELLIGENCE: [("/beranda", N_("Home"))],
+    Role.EMPLOYER: [("/portal", N_("Foreign workers")), ("/portal/permohonan", N_("Applications"))],
+    Role.OFFICER: [
+        ("/petugas", N_("Officer home")),
+        ("/petugas/permohonan", N_("Review queue")),
+        ("/petugas/rumah-kedua", N_("Second Home")),
+    ],
+    Role.ADMIN: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
+    Role.INTELLIGENCE: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
 }
 
 HOMES: dict[str, str] = {Role.EMPLOYER: "/portal", Role.OFFICER: "/petugas"}

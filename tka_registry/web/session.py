@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -39,7 +40,7 @@ async def _lockout_minutes(email: str, now: datetime) -> int | None:
     locked_until = row["locked_until"] if row else None
     if locked_until is None or locked_until <= now:
         return None
-    return max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return max(1, math.ceil((locked_until - now).total_seconds() / 60))
 
 
 async def _refusal_message(email: str, now: datetime, _: Gettext) -> str:

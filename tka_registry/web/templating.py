@@ -7,6 +7,7 @@ so a handler passes only its own data.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from urllib.parse import urlencode
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Template as JinjaTemplate
 from jinja2.runtime import Context
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
@@ -29,8 +32,17 @@ PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
+# The request a page is rendered for. Macros imported without context ({% from ... import %})
+# cannot see ``request``; they read it here, so their text is in the page's language too.
+_RENDERING: ContextVar[Request[Any, Any, Any] | None] = ContextVar("rendering", default=None)
+
+
+def _request(context: Context) -> Request[Any, Any, Any] | None:
+    return context.get("request") or _RENDERING.get()
+
+
 def _language(context: Context) -> str:
-    request = context.get("request")
+    request = _request(context)
     return language_of(request) if request is not None else LANGUAGES[0]
 
 
@@ -51,14 +63,14 @@ def page_language(context: Context) -> str:
 
 @pass_context
 def current_actor(context: Context) -> Actor | None:
-    request = context.get("request")
+    request = _request(context)
     return request.scope.get("user") if request is not None else None
 
 
 @pass_context
 def current_path(context: Context) -> str:
     """The path and query of this page, to come back to after a language switch."""
-    request = context.get("request")
+    request = _request(context)
     if request is None:
         return "/"
     query = request.scope.get("query_string", b"").decode("latin-1")
@@ -84,7 +96,7 @@ def language_links(context: Context) -> list[dict[str, Any]]:
 @pass_context
 def query_with(context: Context, **changes: Any) -> str:
     """This page's query string with ``changes`` applied (``None`` removes a key)."""
-    request = context.get("request")
+    request = _request(context)
     values = dict(request.query_params) if request is not None else {}
     for key, value in changes.items():
         if value is None:
@@ -142,5 +154,25 @@ def page_environment() -> Environment:
     return environment
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(page_environment()))
+class _PageTemplate:
+    """A Jinja template that makes its request known to imported macros while it renders."""
+
+    def __init__(self, template: JinjaTemplate) -> None:
+        self.template = template
+
+    def render(self, *args: Any, **context: Any) -> str:
+        token = _RENDERING.set(context.get("request"))
+        try:
+            return self.template.render(*args, **context)
+        finally:
+            _RENDERING.reset(token)
+
+
+class PageTemplateEngine(JinjaTemplateEngine):
+    def get_template(self, template_name: str) -> Any:
+        return _PageTemplate(super().get_template(template_name))
+
+
+def template_config() -> TemplateConfig[PageTemplateEngine]:
+    engine = PageTemplateEngine(directory=None, engine_instance=page_environment())
+    return TemplateConfig(engine=engine)

@@ -1,0 +1,42 @@
+"""The dashboard page: SVG charts with title and description, hatched bars, data tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree  # our own server's SVG, not untrusted input
+
+from httpx import AsyncClient
+
+from tests.intelligence.conftest import Registry
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+async def test_dashboard_draws_accessible_black_and_white_charts(
+    client: AsyncClient, registry: Registry, artifacts: Path
+) -> None:
+    response = await client.get("/intelijen/", headers=registry.intel)
+    assert response.status_code == 200, response.text
+    (artifacts / "intelligence_dashboard.html").write_text(response.text)
+    page = response.text
+    svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        root = ElementTree.fromstring(svg)  # noqa: S314
+        assert root.get("role") == "img"
+        assert root.find(f"{SVG}title") is not None and root.find(f"{SVG}desc") is not None
+        bars = root.findall(f".//{SVG}rect[@stroke='#000000']")
+        assert bars and all(bar.get("fill", "").startswith("url(#") for bar in bars)
+    nationality_svg = ElementTree.fromstring(svgs[0])  # noqa: S314
+    texts = [t.text for t in nationality_svg.iter(f"{SVG}text")]
+    # Each bar carries its name and its number as text, not colour alone.
+    assert texts[:2] == ["Tiongkok", "2"] and "Inggris" in texts
+    assert "Kota Palembang" in page and "Kabupaten Musi Banyuasin" in page
+    assert "/api/v1/intelligence/exports/workers.csv" in page
+    assert "as_of=2026-11-22" in page
+    narrowed = await client.get("/intelijen/?nationality=IND", headers=registry.intel)
+    assert "India" in narrowed.text and "Tiongkok" not in narrowed.text
+    assert "exports/workers.csv?nationality=IND" in narrowed.text
+    officer = await client.get("/intelijen/", headers=registry.officer)
+    assert officer.status_code == 403

@@ -1,0 +1,188 @@
+"""Headers, size limits, hostile input, sign-in lockout and token expiry, through HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.factories import PASSWORD, account, bearer, created, employer_body, signed_in
+from tests.security.conftest import serving
+from tka_registry.app import create_app
+from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY
+
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+# What a response must never show: a trace, SQL, or the database driver's words.
+LEAKS = re.compile(
+    r"Traceback|File \"|SELECT |INSERT |UPDATE |sqlite3|asyncpg|piccolo|psycopg|"
+    r"IntegrityError|OperationalError|DataError",
+    re.IGNORECASE,
+)
+
+
+def assert_clean(response: httpx.Response) -> None:
+    assert response.status_code < 500, f"{response.request.url}: {response.text[:300]}"
+    assert not LEAKS.search(response.text), response.text[:500]
+
+
+@pytest.mark.parametrize("path", ["/health", "/api/v1/workers", "/tidak-ada", "/masuk"])
+async def test_security_headers_on_every_response(client, path: str) -> None:
+    response = await client.get(path)
+    assert response.headers["content-security-policy"] == STRICT_CSP == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_api_viewer_gets_its_own_policy_but_still_no_framing(client) -> None:
+    response = await client.get("/schema/swagger")
+    assert response.headers["content-security-policy"] == API_VIEWER_POLICY
+    assert "frame-ancestors 'none'" in API_VIEWER_POLICY
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_pages_use_no_inline_scripts_or_styles(client) -> None:
+    """The strict CSP would block them; a page that needs them must move them to /static."""
+    page = await client.get("/masuk")
+    assert page.status_code == 200
+    html = page.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script> on /masuk"
+    assert "<style" not in html and " style=" not in html, "inline style on /masuk"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler on /masuk"
+
+
+async def test_oversized_body_answers_413_in_json(db, settings) -> None:
+    app = create_app(settings.with_overrides(max_request_body_bytes=2000))
+    async with serving(app) as http:
+        body = {"email": "a@b.test", "password": "x" * 5000}
+        response = await http.post("/api/v1/auth/token", json=body)
+        assert response.status_code == 413
+        assert response.json()["status_code"] == 413
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+        async def chunks():  # no Content-Length: the limit must hold while reading
+            for _ in range(10):
+                yield b"x" * 1000
+
+        streamed = await http.post(
+            "/api/v1/auth/token", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413
+        assert_clean(streamed)
+
+
+HOSTILE_PATHS = [
+    "/api/v1/workers/99999999999999999999999999",
+    "/api/v1/workers/9223372036854775808",
+    "/api/v1/workers/2147483648",
+    "/api/v1/workers/-1",
+    "/api/v1/workers/..%2F..%2Fetc%2Fpasswd",
+    "/api/v1/workers/1%00",
+    "/api/v1/permits/1e309",
+    "/api/v1/employers/%F0%9F%92%A5",
+    "/api/v1/workers?employer_id=99999999999999999999999",
+    "/api/v1/workers?employer_id=2147483648",
+    "/api/v1/workers?limit=-5",
+    "/api/v1/workers?offset=99999999999999999999999",
+    "/api/v1/workers?q=%00%00",
+    "/api/v1/workers?q=' OR 1=1 --",
+    "/api/v1/permits?worker_id=9223372036854775808",
+    "/static/../../../../etc/passwd",
+    "/static/..%2F..%2F..%2Fetc%2Fpasswd",
+    "/schema/..%2F..%2Fetc%2Fpasswd",
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS)
+async def test_hostile_paths_and_queries_never_fail_or_leak(client, path: str) -> None:
+    officer = await signed_in(client, "officer")
+    response = await client.get(path, headers=officer)
+    assert_clean(response)
+    assert "root:" not in response.text
+
+
+HOSTILE_BODIES = [
+    b"{",
+    b"[]",
+    b"null",
+    b'{"name": 1e999999}',
+    b'{"name": "\\ud800"}',
+    b'{"name": "PT \\u0000 Nul"}',
+    b'{"nib": 99999999999999999999999999999999999999}',
+    b'{"name": {"$gt": ""}}',
+    b"\xff\xfe\x00garbage",
+    '{"name": "\U0001f4a5\u202e\u0000"}'.encode(),
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES)
+async def test_hostile_bodies_never_fail_or_leak(client, body: bytes) -> None:
+    officer = await signed_in(client, "officer")
+    headers = officer | {"content-type": "application/json"}
+    for method, path in (("POST", "/api/v1/employers"), ("POST", "/api/v1/workers")):
+        response = await client.request(method, path, content=body, headers=headers)
+        assert_clean(response)
+        assert 400 <= response.status_code < 500
+
+
+async def test_nul_bytes_and_huge_numbers_in_real_fields(client) -> None:
+    officer = await signed_in(client, "officer")
+    employer = await created(client, "/api/v1/employers", employer_body(0), officer)
+    for change in (
+        {"name": "PT \u0000 Nul"},
+        {"address": "x" * 100_000},
+        {"regency": "\U0001f4a5"},
+    ):
+        response = await client.patch(
+            f"/api/v1/employers/{employer['id']}", json=change, headers=officer
+        )
+        assert_clean(response)
+    huge = await client.post(
+        "/api/v1/workers",
+        json={"employer_id": 10**30, "full_name": "X"},
+        headers=officer,
+    )
+    assert_clean(huge)
+
+
+async def test_lockout_after_five_failures_then_sign_in_after_it_passes(
+    clocked_client, clock
+) -> None:
+    http = clocked_client
+    email = await account("officer")
+    wrong = {"email": email, "password": "salah sandi sekali"}
+    for _ in range(5):
+        response = await http.post("/api/v1/auth/token", json=wrong)
+        assert response.status_code == 401
+        assert "wrong" in response.json()["detail"]
+    right = {"email": email, "password": PASSWORD}
+    locked = await http.post("/api/v1/auth/token", json=right)
+    assert locked.status_code == 401
+    assert locked.json()["detail"] == "too many failed sign-ins: try again in 15 minutes"
+
+    clock.advance(minutes=14)
+    still = await http.post("/api/v1/auth/token", json=right)
+    assert "try again in 1 minutes" in still.json()["detail"]
+    clock.advance(minutes=1, seconds=1)
+    assert (await http.post("/api/v1/auth/token", json=right)).status_code == 200
+
+
+async def test_tokens_past_their_expiry_are_refused(clocked_client, clock, settings) -> None:
+    http = clocked_client
+    headers = await bearer(http, await account("officer"))
+    assert (await http.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    clock.advance(minutes=settings.token_lifetime_minutes - 1)
+    assert (await http.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    clock.advance(minutes=1)
+    expired = await http.get("/api/v1/auth/me", headers=headers)
+    assert expired.status_code == 401
+
+
+async def test_signed_out_tokens_are_refused(client) -> None:
+    headers = await signed_in(client, "officer")
+    assert (await client.delete("/api/v1/auth/token", headers=headers)).status_code == 204
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401

@@ -1,0 +1,158 @@
+"""``tka-registry import-workers`` and ``export-workers`` through ``cli.main``, on the engine under
+test. The CLI opens its own engine (in a thread, with its own event loop); the test re-binds the
+tables to its engine afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+from tests.factories import permit_body, worker_body
+from tests.spreadsheets.office import OFFICER, TODAY, messy_bytes, office_employers
+from tka_registry.cli import main
+from tka_registry.db import bind, engine_for
+from tka_registry.permits.schemas import PermitIn
+from tka_registry.permits.service import issue_permit
+from tka_registry.permits.tables import Permit
+from tka_registry.settings import Settings
+from tka_registry.workers.schemas import PassportIn, WorkerIn
+from tka_registry.workers.service import add_passport, create_worker
+from tka_registry.workers.tables import Passport, Worker
+
+WriteFile = Callable[..., Path]
+
+
+@pytest.fixture
+def cli(
+    db: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., asyncio.Future[tuple[int, str, str]]]:
+    monkeypatch.setenv("TKA_DATABASE_URL", db)
+    monkeypatch.setenv("TKA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("TKA_LANGUAGE", "id")
+
+    async def run(*arguments: str) -> tuple[int, str, str]:
+        code = await asyncio.to_thread(main, list(arguments))
+        bind(engine_for(db))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run  # type: ignore[return-value]
+
+
+async def _counts() -> tuple[int, int, int]:
+    return await Worker.count(), await Passport.count(), await Permit.count()
+
+
+async def test_import_all_or_nothing_then_partial(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    settings: Settings,
+    write_file: WriteFile,
+) -> None:
+    await office_employers(settings)
+    path = write_file(messy_bytes(), "kantor.csv")
+    code, out, _ = await cli("import-workers", str(path))
+    assert code == 1 and await _counts() == (0, 0, 0)
+    assert 'baris 6, kolom "JK"' in out and 'baris 8, kolom "PERUSAHAAN"' in out
+    assert "kolom diabaikan: No, Keterangan" in out
+    assert "4 diimpor, 0 diperbarui, 0 tidak berubah, 3 ditolak" in out
+    assert "tidak ada yang disimpan: perbaiki baris 6, 7, 8" in out
+
+    code, out, _ = await cli("import-workers", str(path), "--dry-run", "--partial")
+    assert code == 1 and "uji coba" in out and await _counts() == (0, 0, 0)
+
+    code, out, _ = await cli("import-workers", str(path), "--partial")
+    assert code == 1 and await _counts() == (4, 4, 3)
+    assert "baris yang benar disimpan; perbaiki baris 6, 7, 8" in out
+
+    code, out, _ = await cli("import-workers", str(path), "--partial")
+    assert code == 1 and "0 diimpor, 0 diperbarui, 4 tidak berubah, 3 ditolak" in out
+    assert await _counts() == (4, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"%PDF-1.7\n%binary", "berkas ini PDF, bukan CSV"),
+        (b"", "berkas kosong"),
+        (b"\r\n  \r\n", "berkas kosong"),
+        (b"PK\x03\x04excel", "buku kerja Excel"),
+        (b"Nama;Kewarganegaraan\r\nZhang Wei;Tiongkok\r\n", "kolom wajib tidak ada"),
+    ],
+)
+async def test_refused_files_exit_non_zero_and_change_nothing(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    write_file: WriteFile,
+    content: bytes,
+    reason: str,
+) -> None:
+    code, out, err = await cli("import-workers", str(write_file(content)))
+    assert code == 2 and reason in err and out == ""
+    assert await _counts() == (0, 0, 0)
+
+
+async def test_missing_columns_are_named(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]], write_file: WriteFile
+) -> None:
+    code, _, err = await cli("import-workers", str(write_file(b"Nama;No. Paspor\r\nA;B\r\n")))
+    assert code == 2
+    assert "Jenis Kelamin" in err and "Kewarganegaraan" in err and "Masa Berlaku Paspor" in err
+
+
+async def _registry_of_the_counter(settings: Settings) -> None:
+    """Records made at the counter, with the values an export must carry back unchanged."""
+    pusri, oki, _ = await office_employers(settings)
+    people = [
+        worker_body(pusri, full_name="Lǐ Nà", nationality="CHN", address="Jl. Sudirman 1\nRT 02"),
+        worker_body(oki, full_name="Siobhán O'Brien", nationality="GBR", position="=Lecturer"),
+        worker_body(None, full_name="Kim Min-Jun", nationality="KOR", place_of_birth="Seoul"),
+    ]
+    ids = []
+    for body in people:
+        worker = await create_worker(OFFICER, WorkerIn(**body), settings=settings, today=TODAY,
+                                     now=NOW)  # fmt: skip
+        ids.append(worker.id)
+    renewed = PassportIn(number="E99887766", issuing_country="CHN", issued_on="2025-01-02",
+                         expires_on="2035-01-01")  # fmt: skip
+    await add_passport(OFFICER, ids[0], renewed, settings=settings, today=TODAY, now=NOW)
+    for worker_id in ids[:2]:
+        first = await issue_permit(OFFICER, PermitIn(**permit_body(worker_id)), today=TODAY,
+                                   settings=settings, now=NOW)  # fmt: skip
+    later = permit_body(ids[1], issued_on="2027-05-30", expires_on="2028-05-29",
+                        supersedes_id=first.id)  # fmt: skip
+    await issue_permit(OFFICER, PermitIn(**later), today=TODAY, settings=settings, now=NOW)
+
+
+async def test_export_then_import_is_a_round_trip(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    await _registry_of_the_counter(settings)
+    exported = tmp_path / "ekspor.csv"
+    code, out, _ = await cli("export-workers", str(exported))
+    assert code == 0 and "3 TKA diekspor" in out
+    data = exported.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfNama Lengkap,Jenis Kelamin,")
+    assert "E99887766" in data.decode() and "'=Lecturer" in data.decode()
+    before = (await _counts(), await Worker.select().order_by(Worker.id))
+
+    code, out, _ = await cli("import-workers", str(exported))
+    assert code == 0 and "0 diimpor, 0 diperbarui, 3 tidak berubah, 0 ditolak" in out
+    assert (await _counts(), await Worker.select().order_by(Worker.id)) == before
+
+    again = tmp_path / "lagi.csv"
+    assert (await cli("export-workers", str(again)))[0] == 0
+    assert again.read_bytes() == data
+
+    # Into an empty registry (the employers kept): every row imported, the export identical.
+    for table in (Permit, Passport, Worker):
+        await table.delete(force=True)
+    code, out, _ = await cli("import-workers", str(exported))
+    assert code == 0 and "3 diimpor" in out
+    third = tmp_path / "ketiga.csv"
+    assert (await cli("export-workers", str(third), "--language", "id"))[0] == 0
+    assert third.read_bytes() == data

@@ -1,0 +1,49 @@
+"""The import page: an officer uploads the office's sheet, reads the check, imports the good rows."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.factories import account
+from tests.spreadsheets.office import messy_bytes, office_employers
+from tests.web.conftest import csrf_token, sign_in_page
+from tka_registry.settings import Settings
+from tka_registry.workers.tables import Worker
+
+PAGE = "/petugas/impor"
+
+
+async def test_check_then_import_the_good_rows(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await office_employers(settings)
+    await sign_in_page(client, await account("officer"))
+    token = await csrf_token(client, PAGE + "/")
+    files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
+    checked = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
+    assert checked.status_code == 200, checked.text
+    page = checked.text
+    assert "Pemeriksaan saja: belum ada yang disimpan." in page
+    assert "<td>PERUSAHAAN</td>" in page and "belum terdaftar" in page
+    assert await Worker.count() == 0
+    action = re.search(r'action="(/petugas/impor/[0-9a-f]{32})"', page)
+    assert action is not None
+    confirm = {"_csrf_token": token, "mode": "partial", "file_name": "kantor.csv"}
+    imported = await client.post(action.group(1), data=confirm)
+    assert imported.status_code == 200 and "Tersimpan." in imported.text
+    assert await Worker.count() == 4
+    again = await client.post(action.group(1), data=confirm)  # the kept file is gone
+    assert again.status_code == 404 and "unggah berkas lagi" in again.text
+
+
+async def test_refused_file_and_other_roles(client: httpx.AsyncClient, settings: Settings) -> None:
+    await sign_in_page(client, await account("officer"))
+    token = await csrf_token(client, PAGE + "/")
+    files = {"file": ("a.pdf", b"%PDF-1.7 x", "application/pdf")}
+    refused = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
+    assert refused.status_code == 400 and "berkas ini PDF, bukan CSV" in refused.text
+    client.cookies.clear()
+    await sign_in_page(client, await account("intelligence"))
+    assert (await client.get(PAGE + "/")).status_code == 403

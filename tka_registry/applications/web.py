@@ -1,0 +1,370 @@
+"""The employer's application pages: forms per kind (draft, edit, submit), the MRZ box,
+attachments and the case's tracking page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import ValidationError
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import Actor, Role
+from tka_registry.applications import service
+from tka_registry.applications.attachments import (
+    ATTACHMENT_LABELS,
+    AttachmentKind,
+    add_attachment,
+    attachment_file,
+    letter_pdf,
+)
+from tka_registry.applications.completeness import SubmitRefused
+from tka_registry.applications.forms import as_form, detail_values, mrz_disagreements, mrz_fill
+from tka_registry.applications.schemas import (
+    ApplicationIn,
+    ApplicationKind,
+    ApplicationOut,
+    ApplicationPatch,
+)
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.documents.service import current_document, download_permit_document
+from tka_registry.errors import DomainError, NotFound
+from tka_registry.permits.tables import VisaIndex
+from tka_registry.settings import Settings
+from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
+from tka_registry.web.i18n import language_of, translator
+from tka_registry.workers.queries import WorkerFilters, list_workers
+
+BASE = "/portal/permohonan"
+
+
+def problems_of(error: DomainError, language: str) -> FormErrors:
+    """A refusal as field messages, in the page language where the service gave both."""
+    if isinstance(error, SubmitRefused):
+        problems: FormErrors = {}
+        for problem in error.bilingual:
+            text = problem.message_id if language == "id" else problem.message_en
+            problems.setdefault(problem.field, text)
+        return problems
+    return domain_problems(error)
+
+
+async def form_context(actor: Actor, kind: str, settings: Settings, today: date) -> dict[str, Any]:
+    """The choices a form offers: the employer's workers, the regencies, the E23 indexes."""
+    workers = await list_workers(
+        actor, WorkerFilters(), limit=200, offset=0, today=today, settings=settings
+    )
+    indexes = await VisaIndex.select(VisaIndex.code, VisaIndex.name_id, VisaIndex.name_en).where(
+        VisaIndex.active.eq(True) & (VisaIndex.category == "work")
+    )
+    return {
+        "kind": kind,
+        "workers": [
+            (str(w.id), f"{w.full_name} ({w.passport_number or '-'})") for w in workers.items
+        ],
+        "regencies": [(r, r) for r in settings.regencies],
+        "visa_indexes": indexes,
+        "notice": "",
+    }
+
+
+async def letter_of(case: ApplicationOut) -> Any:
+    kind = "approval" if case.status == "approved" else "rejection"
+    return await current_document(kind=kind, application_id=case.id)
+
+
+async def case_page(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    case_id: int,
+    settings: Settings,
+    today: date,
+    *,
+    template: str = "applications/case.html",
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    case = await service.get_application(actor, case_id, settings=settings, today=today)
+    return Template(
+        template_name=template,
+        context={
+            "case": case,
+            "errors": errors or {},
+            "values": values or {},
+            "letter": await letter_of(case),
+            "attachment_kinds": [(k.value, ATTACHMENT_LABELS[k]) for k in AttachmentKind],
+            "language": language_of(request),
+            "notice": request.query_params.get("pesan", ""),
+            "base": BASE if template == "applications/case.html" else "/petugas/permohonan",
+        },
+        status_code=status_code,
+    )
+
+
+FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+
+
+def file_response(content: bytes, content_type: str, filename: str) -> Response[bytes]:
+    headers = {**FILE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=content_type, headers=headers)
+
+
+async def attachment_download(
+    actor: Actor, case_id: int, attachment_id: int, settings: Settings
+) -> Response[bytes]:
+    return file_response(*await attachment_file(actor, case_id, attachment_id, settings=settings))
+
+
+async def letter_download(actor: Actor, case_id: int, settings: Settings) -> Response[bytes]:
+    pdf = await letter_pdf(actor, case_id, settings=settings)
+    return file_response(pdf, "application/pdf", f"keputusan-{case_id}.pdf")
+
+
+async def permit_download(
+    actor: Actor, case_id: int, settings: Settings, now: datetime
+) -> Response[bytes]:
+    """The stored document of the permit the case issued (404 before approval)."""
+    row = await service.application_row(actor, case_id)
+    if row["permit_id"] is None:
+        raise NotFound("permit", "this application has not issued a permit")
+    pdf, filename = await download_permit_document(
+        actor, row["permit_id"], settings=settings, now=now
+    )
+    return file_response(pdf, "application/pdf", filename)
+
+
+def _redirect(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+class ApplicationPages(Controller):
+    path = BASE
+    include_in_schema = False
+
+    @get("/", opt=access(Role.EMPLOYER))
+    async def cases(self, actor: CurrentActor, today: Today) -> Template:
+        page = await service.list_applications(
+            actor, service.ApplicationFilters(), limit=200, offset=0, today=today
+        )
+        return Template(
+            template_name="applications/list.html",
+            context={"cases": page.items, "kinds": [k.value for k in ApplicationKind]},
+        )
+
+    @get("/baru", opt=access(Role.EMPLOYER))
+    async def new(
+        self,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        kind: Annotated[str, QueryParameter(name="jenis")] = "itas_new",
+    ) -> Template:
+        if kind not in set(ApplicationKind):
+            kind = ApplicationKind.ITAS_NEW.value
+        context = await form_context(actor, kind, settings, today)
+        return Template(
+            template_name="applications/form.html",
+            context={**context, "values": {}, "errors": {}, "case": None},
+        )
+
+    @post("/baru", opt=access(Role.EMPLOYER))
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        kind = values.get("kind", "")
+        if kind not in set(ApplicationKind):
+            kind = ApplicationKind.ITAS_NEW.value
+        return await self._save(request, actor, None, kind, values, settings, today, now)
+
+    @get("/{case_id:int}", opt=access(Role.EMPLOYER))
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+    ) -> Template:
+        return await case_page(request, actor, case_id, settings, today)
+
+    @get("/{case_id:int}/lampiran/{attachment_id:int}", opt=access(Role.EMPLOYER))
+    async def attachment(
+        self,
+        case_id: FromPath[int],
+        attachment_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+    ) -> Response[bytes]:
+        return await attachment_download(actor, case_id, attachment_id, settings)
+
+    @get("/{case_id:int}/surat", opt=access(Role.EMPLOYER))
+    async def letter(
+        self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep
+    ) -> Response[bytes]:
+        return await letter_download(actor, case_id, settings)
+
+    @get("/{case_id:int}/izin", opt=access(Role.EMPLOYER))
+    async def permit_document(
+        self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, now: Now
+    ) -> Response[bytes]:
+        return await permit_download(actor, case_id, settings, now)
+
+    @get("/{case_id:int}/ubah", opt=access(Role.EMPLOYER))
+    async def edit(
+        self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, today: Today
+    ) -> Template:
+        case = await service.get_application(actor, case_id, settings=settings, today=today)
+        context = await form_context(actor, case.kind.value, settings, today)
+        return Template(
+            template_name="applications/form.html",
+            context={**context, "values": as_form(case.details), "errors": {}, "case": case},
+        )
+
+    @post("/{case_id:int}/ubah", opt=access(Role.EMPLOYER))
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        case = await service.get_application(actor, case_id, settings=settings, today=today)
+        values = await form_values(request)
+        return await self._save(request, actor, case, case.kind.value, values, settings, today, now)
+
+    async def _save(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        case: ApplicationOut | None,
+        kind: str,
+        values: dict[str, str],
+        settings: Settings,
+        today: date,
+        now: Any,
+    ) -> Template | Redirect:
+        """Read the MRZ (button "Baca MRZ") or save the draft; re-render on any problem."""
+        _ = translator(request)
+        language = language_of(request)
+        notice = ""
+        if values.get("action") == "mrz":
+            values, errors = mrz_fill(values, today, language)
+            if "mrz" not in errors:
+                notice = _("The passport fields were filled from the MRZ. Check them, then save.")
+        else:
+            errors = mrz_disagreements(values, today, language)
+            if not errors:
+                try:
+                    fields = detail_values(values)
+                    if case is None:
+                        model = ApplicationIn.model_validate({**fields, "kind": kind})
+                        saved = await service.create_application(
+                            actor, model, settings=settings, today=today, now=now
+                        )
+                    else:
+                        patch = ApplicationPatch.model_validate(fields)
+                        saved = await service.update_application(
+                            actor, case.id, patch, settings=settings, today=today, now=now
+                        )
+                except ValidationError as error:
+                    errors = validation_problems(error, _)
+                except DomainError as error:
+                    errors = problems_of(error, language)
+                else:
+                    return _redirect(f"{BASE}/{saved.id}")
+        context = await form_context(actor, kind, settings, today)
+        return Template(
+            template_name="applications/form.html",
+            context={**context, "values": values, "errors": errors, "case": case, "notice": notice},
+            status_code=400 if errors else 200,
+        )
+
+    @post("/{case_id:int}/lampiran", opt=access(Role.EMPLOYER))
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        _ = translator(request)
+        form = await request.form()
+        kind, upload = form.get("kind", ""), form.get("file")
+        errors: FormErrors = {}
+        if kind not in set(AttachmentKind):
+            errors["kind"] = _("Choose one of the options.")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors["file"] = _("Choose a PDF, JPEG or PNG file.")
+        if not errors:
+            assert isinstance(upload, UploadFile)
+            content = await upload.read()
+            try:
+                await add_attachment(
+                    actor, case_id, AttachmentKind(kind), content, settings=settings, now=now
+                )
+            except DomainError as error:
+                errors = {"file": _upload_message(error, _, settings.upload_max_bytes)}
+            else:
+                return _redirect(f"{BASE}/{case_id}#lampiran")
+        return await case_page(
+            request,
+            actor,
+            case_id,
+            settings,
+            today,
+            errors=errors,
+            values={"kind": str(kind)},
+            status_code=400,
+        )
+
+    @post("/{case_id:int}/ajukan", opt=access(Role.EMPLOYER))
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        try:
+            await service.submit_application(
+                actor, case_id, settings=settings, today=today, now=now
+            )
+        except DomainError as error:
+            if error.status_code == 404:
+                raise
+            errors = problems_of(error, language_of(request))
+            return await case_page(
+                request, actor, case_id, settings, today, errors=errors, status_code=400
+            )
+        return _redirect(f"{BASE}/{case_id}?pesan=submitted")
+
+
+def _upload_message(error: DomainError, _: Any, max_bytes: int) -> str:
+    """Why an upload was refused, in the page language."""
+    reason = error.problems[0].reason
+    if "empty" in reason:
+        return _("The file is empty.")
+    if "limit" in reason:
+        megabytes = f"{max_bytes / 1024 / 1024:g}"
+        return _("The file is larger than the limit of %(size)s MB.", size=megabytes)
+    if "PDF, JPEG or PNG" in reason:
+        return _("The file is not a PDF, JPEG or PNG (judged by its content).")
+    return _("The file cannot be added now.")

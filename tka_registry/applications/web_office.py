@@ -1,0 +1,196 @@
+"""The officer's review queue and case page with its decisions, and the public /track page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import ValidationError
+
+from tka_registry.accounts.auth import PUBLIC, access
+from tka_registry.accounts.roles import OFFICE_ROLES
+from tka_registry.applications import decisions, service
+from tka_registry.applications.api import track_rate_limit
+from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus, DecisionIn
+from tka_registry.applications.web import (
+    attachment_download,
+    case_page,
+    letter_download,
+    permit_download,
+    problems_of,
+)
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.employers.tables import Employer
+from tka_registry.errors import DomainError, NotFound
+from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.web.forms import form_values, validation_problems
+from tka_registry.web.i18n import language_of, translator
+
+BASE = "/petugas/permohonan"
+
+
+def _whole_number(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 6 else None
+
+
+class ReviewPages(Controller):
+    path = BASE
+    include_in_schema = False
+
+    @get("/", opt=access(*OFFICE_ROLES))
+    async def queue(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        today: Today,
+        kind: Annotated[str | None, QueryParameter(name="jenis")] = None,
+        status: Annotated[str | None, QueryParameter(name="status")] = None,
+        nationality: Annotated[str | None, QueryParameter(name="kewarganegaraan")] = None,
+        employer: Annotated[str | None, QueryParameter(name="penjamin")] = None,
+        age: Annotated[str | None, QueryParameter(name="umur")] = None,
+    ) -> Template:
+        """Submitted cases, oldest first; filters read as typed and ignored when unknown."""
+        _ = translator(request)
+        errors = {}
+        code = None
+        if nationality:
+            try:
+                code = canonical_nationality(nationality)
+            except UnknownNationality:
+                errors["kewarganegaraan"] = _("Unknown nationality.")
+        filters = service.ApplicationFilters(
+            kind=kind if kind in set(ApplicationKind) else None,
+            status=(status or "submitted")
+            if (status or "submitted") in set(ApplicationStatus)
+            else None,
+            nationality=code,
+            employer_id=_whole_number(employer),
+            min_age_days=_whole_number(age),
+        )
+        page = await service.list_applications(actor, filters, limit=200, offset=0, today=today)
+        employers = await Employer.select(Employer.id, Employer.name).order_by(Employer.name)
+        values = {
+            "jenis": kind or "",
+            "status": status or "submitted",
+            "kewarganegaraan": nationality or "",
+            "penjamin": employer or "",
+            "umur": age or "",
+        }
+        return Template(
+            template_name="applications/queue.html",
+            context={
+                "cases": page.items,
+                "total": page.total,
+                "values": values,
+                "errors": errors,
+                "kinds": [k.value for k in ApplicationKind],
+                "statuses": [s.value for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+                "employers": [(str(e["id"]), e["name"]) for e in employers],
+            },
+        )
+
+    @get("/{case_id:int}", opt=access(*OFFICE_ROLES))
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+    ) -> Template:
+        return await case_page(
+            request, actor, case_id, settings, today, template="applications/review.html"
+        )
+
+    @get("/{case_id:int}/lampiran/{attachment_id:int}", opt=access(*OFFICE_ROLES))
+    async def attachment(
+        self,
+        case_id: FromPath[int],
+        attachment_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+    ) -> Response[bytes]:
+        return await attachment_download(actor, case_id, attachment_id, settings)
+
+    @get("/{case_id:int}/surat", opt=access(*OFFICE_ROLES))
+    async def letter(
+        self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep
+    ) -> Response[bytes]:
+        return await letter_download(actor, case_id, settings)
+
+    @get("/{case_id:int}/izin", opt=access(*OFFICE_ROLES))
+    async def permit_document(
+        self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, now: Now
+    ) -> Response[bytes]:
+        return await permit_download(actor, case_id, settings, now)
+
+    @post("/{case_id:int}/keputusan", opt=access(*OFFICE_ROLES))
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        """One decision; on a problem the case page comes back with the officer's input."""
+        _ = translator(request)
+        values = await form_values(request)
+        fields = {k: (values.get(k) or None) for k in ("decision", "message", "permit_number")}
+        fields |= {k: (values.get(k) or None) for k in ("issued_on", "expires_on")}
+        try:
+            data = DecisionIn.model_validate(fields)
+            await decisions.decide(actor, case_id, data, settings=settings, today=today, now=now)
+        except ValidationError as error:
+            errors = validation_problems(error, _)
+        except NotFound:
+            raise
+        except DomainError as error:
+            errors = problems_of(error, language_of(request))
+            if data.decision in ("reject", "return") and "message" in errors:
+                errors["message"] = _("Write the reason or what the employer must add.")
+        else:
+            return Redirect(f"{BASE}/{case_id}", status_code=HTTP_303_SEE_OTHER)
+        return await case_page(
+            request,
+            actor,
+            case_id,
+            settings,
+            today,
+            template="applications/review.html",
+            errors=errors,
+            values=values,
+            status_code=400,
+        )
+
+
+class TrackPage(Controller):
+    path = "/track"
+    include_in_schema = False
+
+    @get("/", opt=access(PUBLIC), guards=[track_rate_limit])
+    async def track(
+        self,
+        register_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        passport_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
+    ) -> Template:
+        """Public: the status of one case, found by its register and passport numbers."""
+        result, missing = None, False
+        if register_number and passport_number:
+            try:
+                result = await service.track(register_number, passport_number)
+            except NotFound:
+                missing = True
+        values = {
+            "register_number": register_number or "",
+            "passport_number": passport_number or "",
+        }
+        return Template(
+            template_name="applications/track.html",
+            context={"result": result, "missing": missing, "values": values},
+            status_code=404 if missing else 200,
+        )

@@ -1,0 +1,80 @@
+"""The intelligence dashboard page: counts by nationality, expiries by month and regencies.
+
+Charts are SVG drawn on the server (:mod:`tka_registry.intelligence.charts`), each followed by
+a table of the same numbers, so the page reads without colour, without images and on paper.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import Role
+from tka_registry.dependencies import CurrentActor, SettingsDep, Today
+from tka_registry.intelligence import charts, queries, stats
+from tka_registry.intelligence.api import FILTERS, Filters, audited
+from tka_registry.web.i18n import language_of, translator
+
+# The chart shows the largest nationalities; the table below it lists every one.
+CHART_NATIONALITIES = 15
+
+
+class IntelligencePages(Controller):
+    path = "/intelijen"
+    include_in_schema = False
+    dependencies = FILTERS
+
+    @get("/", opt=access(Role.INTELLIGENCE, Role.ADMIN))
+    async def dashboard(
+        self,
+        request: Request,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        filters: Filters,
+    ) -> Template:
+        _ = translator(request)
+        language = language_of(request)
+        nationalities = await stats.by_nationality(actor, filters, today=today, settings=settings)
+        expiries = await stats.expiries_by_month(actor, filters, today=today, settings=settings)
+        regencies = await stats.by_regency(actor, filters, today=today, settings=settings)
+        overstays = await queries.overstays(
+            actor, filters, limit=1, offset=0, today=today, settings=settings
+        )
+        await audited(actor, "intelligence.dashboard", filters)
+        bars = [
+            (item.name_id if language == "id" else item.name, item.count)
+            for item in nationalities.items[:CHART_NATIONALITIES]
+        ]
+        query = request.url.query or ""
+        return Template(
+            template_name="intelligence/dashboard.html",
+            context={
+                "values": dict(request.query_params),
+                "regency_options": [(name, name) for name in settings.regencies],
+                "nationalities": nationalities,
+                "expiries": expiries,
+                "regencies": regencies,
+                "overstay_total": overstays.total,
+                "nationality_chart": charts.bar_chart(
+                    "chart-nationality",
+                    _("Workers with a valid permit by nationality"),
+                    _("Horizontal bars, one per nationality, with the number of workers."),
+                    bars,
+                ),
+                "expiry_chart": charts.column_chart(
+                    "chart-expiries",
+                    _("Permits expiring per month, next 12 months"),
+                    _("One column per month with the number of permits expiring in it."),
+                    [(item.month, item.count) for item in expiries.items],
+                ),
+                "csv_url": "/api/v1/intelligence/exports/workers.csv"
+                + (f"?{query}" if query else ""),
+                "report_url": "/api/v1/intelligence/reports/nationalities.pdf?"
+                + urlencode({"as_of": today.isoformat(), "language": language}),
+                "today": today,
+            },
+        )
