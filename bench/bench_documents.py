@@ -1,28 +1,49 @@
-"""Benchmark of permit-document rendering; run ``python bench/bench_documents.py``.
+"""Benchmark of permit documents; run ``PYTHONPATH=. python bench/bench_documents.py``.
 
 Prints the median time per permit document of our renderer next to a plain
 ``weasyprint.HTML(string=same_html).write_pdf()`` of the same document measured in the same run
 (``same_html`` is our template's HTML with the same stylesheet and font files inlined, so both
 produce the same pages), the effect of each lever, and the throughput of ``render_many`` with one
 process and with two. Variants are measured round-robin so that machine load hits all alike.
+
+``--serving`` measures downloading a stored document through the app in-process (token check,
+audit entry, file read and SHA-256 check) next to reading the same file directly; ``--render-all
+N`` runs ``documents render --all`` (``render_all``) over N demo permits in a temporary SQLite
+database with one process and with two.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
+import secrets
+import shutil
+import sqlite3
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import weasyprint
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tka_registry.documents import render, signing
+from tka_registry.accounts.roles import Actor
+from tka_registry.accounts.service import create_account
+from tka_registry.app import create_app
+from tka_registry.db import engine_for, migrate, open_database
+from tka_registry.demo.generate import load_demo_data
+from tka_registry.documents import render, service, signing
 from tka_registry.documents.batch import render_many
+from tka_registry.documents.commands import render_all
 from tka_registry.documents.render import DocumentRenderer, PermitDocument
+from tka_registry.permits.tables import Permit
+from tka_registry.rules.calendar import jakarta_today, utc_now
+from tka_registry.settings import Settings, load_settings
 
 FONTS = Path("/usr/share/fonts/truetype")
 FONT_CHOICES: dict[str, dict[tuple[str, str], Path]] = {
@@ -142,7 +163,8 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
 
     auto_layout = DocumentRenderer()
     auto_layout.stylesheets.append(weasyprint.CSS(string="table { table-layout: auto; }"))
-    no_qr_html = html.replace(html[html.index("<svg") : html.index("</svg>") + 6], "")
+    qr_start = html.index('<img src="data:')
+    no_qr_html = html.replace(html[qr_start : html.index(">", qr_start) + 1], "")
     report(
         "Levers, each taken away from our renderer",
         {
@@ -155,7 +177,7 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
             "without pdf/a-3u": lambda: weasyprint.HTML(
                 string=html, url_fetcher=ours.fetcher
             ).write_pdf(stylesheets=ours.stylesheets, font_config=ours.font_config),
-            "QR code left out (its SVG path costs this much)": functools.partial(
+            "QR code left out (its inline PNG costs this much)": functools.partial(
                 ours.pdf, no_qr_html
             ),
             "reference: plain template HTML without stylesheet": functools.partial(plain_pdf, html),
@@ -189,17 +211,185 @@ def throughput(count: int, key: Ed25519PrivateKey) -> None:
     print(f"speed-up with 2 processes: {rates[2] / rates[1]:.2f}x")
 
 
+# --- stored documents: serving and render --all ------------------------------------------------
+
+OFFICER_PASSWORD = secrets.token_urlsafe(16)  # a throwaway account of a throwaway database
+
+
+async def _fresh_database(folder: Path, name: str) -> Settings:
+    settings = load_settings(
+        environ={},
+        database_url=f"sqlite:///{folder / name}",
+        data_dir=folder / "data",
+        secret_key="bench",
+    )
+    engine = engine_for(settings.database_url)
+    await open_database(engine)
+    await migrate(engine)
+    return settings
+
+
+async def _issued_permit(client: httpx.AsyncClient) -> tuple[int, dict[str, str]]:
+    """An officer's headers and a permit issued through the API (its document stored)."""
+    await create_account(
+        Actor.system("bench"),
+        email="officer@bench.local",
+        role="officer",
+        password=OFFICER_PASSWORD,
+        employer_id=None,
+        now=utc_now(),
+    )
+    signin = {"email": "officer@bench.local", "password": OFFICER_PASSWORD}
+    token = (await client.post("/api/v1/auth/token", json=signin)).json()["access_token"]
+    officer = {"Authorization": f"Bearer {token}"}
+    employer = {
+        "name": "PT Pupuk Sriwidjaja Palembang",
+        "nib": "9120000000001",
+        "npwp": "013000666091000",
+        "address": "Jl. Mayor Zen, Palembang",
+        "regency": "Kota Palembang",
+        "sector": "fertiliser",
+    }
+    employer_id = (await client.post("/api/v1/employers", json=employer, headers=officer)).json()
+    worker = {
+        "full_name": "Zhang Wei",
+        "sex": "M",
+        "date_of_birth": "1985-03-04",
+        "place_of_birth": "Wuhan",
+        "nationality": "CHN",
+        "address": "Jl. Sudirman 12",
+        "regency": "Kota Palembang",
+        "position": "Process Engineer",
+        "employer_id": employer_id["id"],
+        "passport": {
+            "number": "E12345678",
+            "issuing_country": "CHN",
+            "issued_on": "2023-01-10",
+            "expires_on": "2033-01-09",
+        },
+    }
+    worker_id = (await client.post("/api/v1/workers", json=worker, headers=officer)).json()["id"]
+    today = jakarta_today(utc_now())
+    permit = {
+        "worker_id": worker_id,
+        "kind": "ITAS",
+        "visa_index": "E23C",
+        "number": "2C21AA0001",
+        "issued_on": today.isoformat(),
+        "expires_on": (today + timedelta(days=360)).isoformat(),
+        "register_number": "REG-2026-000001",
+    }
+    response = await client.post("/api/v1/permits", json=permit, headers=officer)
+    return int(response.json()["id"]), officer
+
+
+async def measure_serving(rounds: int) -> dict[str, float]:
+    """Median milliseconds of a download through the app in-process, and of the baselines."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    try:
+        settings = await _fresh_database(folder, "serving.sqlite3")
+        app = create_app(settings)
+        async with app.lifespan():
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                permit_id, officer = await _issued_permit(client)
+                stored = await service.current_document(kind="permit", permit_id=permit_id)
+                assert stored is not None, "the issued permit has no stored document"
+                path = settings.data_dir / stored.path
+                url = f"/api/v1/permits/{permit_id}/document"
+                samples: dict[str, list[float]] = {
+                    "baseline: read the stored file directly": [],
+                    "read_pdf_file (read + SHA-256 check)": [],
+                    "GET /api/v1/permits/{id}/document in-process": [],
+                }
+                for _ in range(rounds):
+                    for name in samples:
+                        start = time.perf_counter()
+                        if name.startswith("baseline"):
+                            path.read_bytes()
+                        elif name.startswith("read_pdf_file"):
+                            service.read_pdf_file(settings.data_dir, stored)
+                        else:
+                            response = await client.get(url, headers=officer)
+                            assert response.status_code == 200, response.text
+                        samples[name].append((time.perf_counter() - start) * 1000)
+        return {name: statistics.median(values) for name, values in samples.items()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def measure_render_all(count: int) -> dict[int, tuple[int, float]]:
+    """(documents stored, seconds) of render_all over ``count`` demo permits, per process count."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    try:
+        settings = await _fresh_database(folder, "one.sqlite3")
+        today = jakarta_today(utc_now())
+        await load_demo_data(
+            workers=max(count, 50), seed=1, today=today, now=utc_now(), with_accounts=False
+        )
+        # Demo permits carry no register number; a document needs one.
+        await Permit.raw("UPDATE permit SET register_number = 'REG-DEMO-' || id")
+        # The backup API copies what is still in the WAL file too (a file copy would not).
+        with (
+            sqlite3.connect(folder / "one.sqlite3") as source,
+            sqlite3.connect(folder / "two.sqlite3") as target,
+        ):
+            source.backup(target)
+        results: dict[int, tuple[int, float]] = {}
+        for processes, name in ((1, "one.sqlite3"), (2, "two.sqlite3")):
+            run_settings = settings.with_overrides(
+                database_url=f"sqlite:///{folder / name}", data_dir=folder / f"data-{processes}"
+            )
+            await open_database(engine_for(run_settings.database_url))
+            stored, skipped, seconds = await render_all(
+                run_settings, processes=processes, limit=count, stream=sys.stderr
+            )
+            assert not skipped, skipped[:3]
+            results[processes] = (stored, seconds)
+        return results
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def serving(rounds: int) -> None:
+    medians = asyncio.run(measure_serving(rounds))
+    baseline = medians["baseline: read the stored file directly"]
+    print(f"Serving a stored document (median of {rounds}, ratio to the baseline):")
+    for name, median in medians.items():
+        print(f"  {name:<58} {median:7.2f} ms  {median / baseline:6.1f}x")
+    print()
+
+
+def render_all_throughput(count: int) -> None:
+    rates = asyncio.run(measure_render_all(count))
+    for processes, (stored, seconds) in rates.items():
+        print(
+            f"documents render --all, {stored} demo permits, {processes} process(es): "
+            f"{seconds:6.1f} s, {stored / seconds:6.1f} documents/s"
+        )
+    one, two = (stored / seconds for stored, seconds in rates.values())
+    print(f"speed-up with 2 processes: {two / one:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=50, help="renders per variant (median)")
     parser.add_argument("--lever-rounds", type=int, default=20, help="renders per lever variant")
     parser.add_argument("--count", type=int, default=200, help="documents for render_many")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-per-document", action="store_true")
+    parser.add_argument("--serving", type=int, default=0, help="downloads to time (median)")
+    parser.add_argument("--render-all", type=int, default=0, help="demo permits to render")
     arguments = parser.parse_args()
     key = Ed25519PrivateKey.generate()  # a throwaway key: the bench signs nothing real
-    per_document(arguments.rounds, arguments.lever_rounds, key)
+    if not arguments.skip_per_document:
+        per_document(arguments.rounds, arguments.lever_rounds, key)
     if not arguments.skip_throughput:
         throughput(arguments.count, key)
+    if arguments.serving:
+        serving(arguments.serving)
+    if arguments.render_all:
+        render_all_throughput(arguments.render_all)
 
 
 if __name__ == "__main__":

@@ -253,11 +253,25 @@ async def compare(
     return http_median, http_p95
 
 
-async def main(workers: int, employers: int, rounds: int, keep: bool = False) -> None:
-    name = f"tka_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(POSTGRES)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
+def create_account(env: dict[str, str]) -> None:
+    """The intelligence account the benchmark signs in with."""
+    tka(
+        env,
+        *("users", "create", "--email", "intel@bench.test", "--role", "intelligence"),
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+
+
+async def main(
+    workers: int, employers: int, rounds: int, keep: bool = False, reuse: str | None = None
+) -> None:
+    """Generate (or ``reuse`` a database kept by an earlier ``--keep`` run), then measure."""
+    name = reuse or f"tka_bench_{uuid.uuid4().hex[:8]}"
+    if reuse is None:
+        admin = await asyncpg.connect(POSTGRES)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
     url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
     env = {
         **os.environ,
@@ -271,20 +285,11 @@ async def main(workers: int, employers: int, rounds: int, keep: bool = False) ->
         today = date.today()
         print(f"database {name}: {workers:,} workers, {employers} employers, today {today}")
         tka(env, "migrate")
-        started = time.perf_counter()
-        await generate(url, workers, employers, today)
-        print(f"  generated in {time.perf_counter() - started:.1f} s")
-        tka(
-            env,
-            "users",
-            "create",
-            "--email",
-            "intel@bench.test",
-            "--role",
-            "intelligence",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
+        if reuse is None:
+            started = time.perf_counter()
+            await generate(url, workers, employers, today)
+            print(f"  generated in {time.perf_counter() - started:.1f} s")
+            create_account(env)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "tka_registry.cli", "serve", "--port", str(port)],
@@ -374,6 +379,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (to EXPLAIN by hand); drop it later"
     )
+    parser.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by --keep")
     options = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
-    asyncio.run(main(options.workers, options.employers, options.rounds, options.keep))
+    asyncio.run(
+        main(options.workers, options.employers, options.rounds, options.keep, options.reuse)
+    )

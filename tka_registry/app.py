@@ -16,12 +16,15 @@ from litestar.types import ControllerRouterHandler
 from tka_registry.accounts.admin_api import AccountAdminController
 from tka_registry.accounts.api import AuthController
 from tka_registry.accounts.auth import PUBLIC, TokenAuthenticationMiddleware, access, access_guard
+from tka_registry.accounts.web_admin import AccountAdminPages
 from tka_registry.alerts.api import AlertController
 from tka_registry.alerts.schedule import scheduled_alerts
+from tka_registry.alerts.web import AlertPages
 from tka_registry.applications.api import ApplicationController, MrzController, TrackController
 from tka_registry.applications.web import ApplicationPages
 from tka_registry.applications.web_office import ReviewPages, TrackPage
 from tka_registry.audit.api import AuditController
+from tka_registry.audit.web import AuditPages
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
 from tka_registry.documents.api import DocumentController
@@ -47,6 +50,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuthController,
     AccountAdminController,
     AuditController,
+    AuditPages,
+    AccountAdminPages,
     EmployerController,
     WorkerController,
     PermitController,
@@ -67,6 +72,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SpreadsheetController,
     SpreadsheetPages,
     AlertController,
+    AlertPages,
     *PAGE_HANDLERS,
 ]
 

@@ -102,3 +102,25 @@ async def test_serve_runs_the_alerts_when_their_hour_has_passed(
         "hrd@pusri.test",
         OFFICE,
     ]
+
+
+async def test_reminder_pages_for_the_employer_and_the_admin(
+    client, alert_settings, smtp_server
+) -> None:
+    pusri = await records.employer("PT Pupuk Sriwidjaja", "hrd@pusri.test")
+    other = await records.employer("PT Lain", "hrd@lain.test")
+    _, number = await records.employed(pusri, "Zhang Wei", TODAY + timedelta(days=30))
+    _, foreign = await records.employed(other, "Li Na", TODAY + timedelta(days=30))
+    await send_alerts(alert_settings, TODAY, NOW)
+
+    mine = await signed_in(client, "employer", pusri)
+    page = await client.get("/portal/pengingat", headers=mine)
+    assert page.status_code == 200
+    assert "Pengingat masa berlaku" in page.text and number in page.text
+    assert foreign not in page.text and "terkirim" in page.text
+
+    admin = await signed_in(client, "admin")
+    ledger = await client.get("/pengingat?status=sent", headers=admin)
+    assert ledger.status_code == 200
+    assert number in ledger.text and foreign in ledger.text and "Buku pengingat" in ledger.text
+    assert (await client.get("/pengingat", headers=mine)).status_code == 403

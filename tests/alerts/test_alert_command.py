@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -109,12 +110,14 @@ async def test_killed_run_is_finished_by_the_next_exactly_once(db) -> None:
         process.send_signal(signal.SIGKILL)
         assert await asyncio.wait_for(process.wait(), 30) == -signal.SIGKILL
 
-        # What the killed run left: 3 digests sent, one claimed mid-send, the rest pending.
+        # What the killed run left: 3 digests sent and marked; the other 5 claimed (one batch),
+        # each with its own Message-ID, the fourth one mid-send.
         rows = await Reminder.select().order_by(Reminder.id)
         assert sum(r["state"] == "sent" for r in rows) == 6
         in_flight = [r for r in rows if r["claimed_by"] is not None]
-        assert len(in_flight) == 2 and all(r["state"] == "pending" for r in in_flight)
-        in_flight_id = in_flight[0]["message_id"]
+        assert len(in_flight) == 10 and all(r["state"] == "pending" for r in in_flight)
+        in_flight_ids = {r["message_id"] for r in in_flight}
+        assert len(in_flight_ids) == 5
 
         handler.stall = False
         second = await asyncio.create_subprocess_exec(
@@ -122,51 +125,35 @@ async def test_killed_run_is_finished_by_the_next_exactly_once(db) -> None:
         )
         output, _ = await asyncio.wait_for(second.communicate(), 120)
         assert second.returncode == 0, output
-        assert b"took over 2 reminder(s) of a stopped run" in output
+        assert b"took over 10 reminder(s) of a stopped run" in output
     finally:
         controller.stop()
 
     digests = [r.message() for r in handler.received if r.rcpt_tos != [OFFICE]]
-    delivered = [
+    received_ids = [str(message["Message-ID"]) for message in digests]
+    copies = Counter(
         number
         for message in digests
         for number in numbers
         if number in message.get_body(("plain",)).get_content()
-    ]
-    # Every reminder exactly once. The one window that could duplicate (the server accepted the
-    # in-flight message but the run died before marking it) did not open: the server never
-    # answered it, so its Message-ID is not among those received.
-    assert sorted(delivered) == sorted(numbers)
-    received_ids = [str(message["Message-ID"]) for message in digests]
-    assert len(set(received_ids)) == len(received_ids) == 8
-    assert in_flight_id not in received_ids
-    rows = await Reminder.select().order_by(Reminder.id)
+    )
+    rows = await Reminder.select(
+        Reminder.state,
+        Reminder.claimed_by,
+        Reminder.message_id,
+        Reminder.abandoned_message_id,
+        Reminder.attempts,
+        Reminder.permit.number.as_alias("number"),
+    ).order_by(Reminder.id)
     assert all(r["state"] == "sent" and r["claimed_by"] is None for r in rows)
     retaken = [r for r in rows if r["abandoned_message_id"] is not None]
-    assert len(retaken) == 2
-    assert {r["abandoned_message_id"] for r in retaken} == {in_flight_id}
+    assert len(retaken) == 10
+    assert {r["abandoned_message_id"] for r in retaken} == in_flight_ids
     assert all(r["message_id"] in received_ids and r["attempts"] == 2 for r in retaken)
-
-
-async def test_two_processes_at_once_send_each_reminder_once(db, smtp_server) -> None:
-    numbers = []
-    for n in range(12):
-        employer_id = await records.employer(f"PT Serentak {n}", f"hrd{n}@serentak{n}.test")
-        numbers.append((await records.employed(employer_id, f"Worker {n}", TODAY))[1])
-    env = command_env(db, smtp_server.url)
-    argv = [sys.executable, "-m", "tka_registry.cli", "alerts", "send", "--today", "2026-11-22"]
-
-    processes = [
-        await asyncio.create_subprocess_exec(*argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-        for _ in "ab"
-    ]
-    codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in processes)), 120)
-
-    assert codes == [0, 0]
-    bodies = [
-        r.message().get_body(("plain",)).get_content()
-        for r in smtp_server.handler.received
-        if r.rcpt_tos != [OFFICE]
-    ]
-    assert sorted(n for n in numbers for body in bodies if n in body) == sorted(numbers)
-    assert await Reminder.count().where(Reminder.state == "sent") == 12
+    # Exactly once, except for the one documented window: a claimed message the server accepted
+    # before the run died unmarked comes twice, the first copy under the abandoned Message-ID.
+    window = {r["number"] for r in retaken if r["abandoned_message_id"] in received_ids}
+    assert {n: copies[n] for n in numbers} == {n: 2 if n in window else 1 for n in numbers}
+    # Here the kill came while the server had not answered the fourth message: no window.
+    assert window == set()
+    assert len(set(received_ids)) == len(received_ids) == 8

@@ -254,3 +254,42 @@ async def test_second_home_holder_without_email_is_skipped_with_reason(
     assert report.exit_code == 0 and [
         str(r.message()["To"]) for r in smtp_server.handler.received
     ] == [OFFICE]
+
+
+async def test_second_home_proof_deadline_reminder_is_due_until_proof_is_lodged(
+    db, alert_settings, smtp_server
+) -> None:
+    from tka_registry.alerts.scan import existing_tables
+
+    if "second_home_case" not in await existing_tables(Reminder._meta.db):
+        pytest.skip("the Second Home area's table is not migrated here")
+    holder = await records.worker(None, "Hans Müller", "D")
+    issued = TODAY - timedelta(days=80)  # proof due 90 days after issue: in 10 days
+    permit_id, _ = await records.permit(
+        holder, None, issued + timedelta(days=5 * 365), visa_index="E33", issued_on=issued
+    )
+    now = utc_now()
+    await Reminder.raw(
+        "INSERT INTO second_home_case (register_number, principal, application_date, stay_years,"
+        " owns_property, status, principal_permit_id, created_at, updated_at)"
+        " VALUES ('RK-PLB-2026-999999', {}, {}, 5, FALSE, 'approved', {}, {}, {})",
+        holder,
+        issued,
+        permit_id,
+        now,
+        now,
+    )
+    try:
+        report = await run(alert_settings)
+        rows = await Reminder.select().where(Reminder.permit == permit_id)
+        assert [(r["stage"], r["state"], r["audience"]) for r in rows] == [
+            ("proof-14", "skipped", "holder")
+        ]
+        assert report.due == 1 and report.exit_code == 0
+
+        await Reminder.raw(
+            "UPDATE second_home_case SET proof_lodged_on = {} WHERE principal = {}", TODAY, holder
+        )
+        assert (await run(alert_settings, TODAY + timedelta(days=5))).due == 0
+    finally:
+        await Reminder.raw("DELETE FROM second_home_case WHERE principal = {}", holder)

@@ -335,7 +335,7 @@ async def test_extension_needs_a_valid_itas(client, office) -> None:
 
 
 async def test_change_reports_change_the_worker(client, office) -> None:
-    from tka_registry.applications.service import civil_status_of
+    from tka_registry.applications.queries import civil_status_of
 
     worker, _ = await worker_with_permit(
         client, office, issued_on="2026-06-01", expires_on="2027-05-31"
@@ -374,7 +374,7 @@ async def test_change_reports_change_the_worker(client, office) -> None:
 
 
 async def test_departure_report_ends_overstay(client, office) -> None:
-    from tka_registry.applications.service import departures
+    from tka_registry.applications.queries import departures
 
     worker, permit = await worker_with_permit(
         client, office, issued_on="2025-11-01", expires_on="2026-10-31"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, account
 from tests.web.seed import seed_workforce
 
 pytestmark = pytest.mark.browser
@@ -131,3 +131,19 @@ async def test_form_posted_without_its_token_is_refused(
         response = await outsider.post("/masuk", data={"email": team.email_a, "password": PASSWORD})
     assert response.status_code == 403
     assert "tka_session" not in response.headers.get("set-cookie", "")
+
+
+async def test_officer_lands_on_the_officer_home(
+    client: httpx.AsyncClient, page: Any, artifacts: Path
+) -> None:
+    await seed_workforce(client)
+    officer = await account("officer")
+    await page.goto("/")
+    await sign_in(page, officer)
+    assert page.url.endswith("/petugas")
+    assert await page.locator("h1").inner_text() == "Beranda petugas"
+    counts = await page.locator(".summary-card__number").all_inner_texts()
+    assert counts == ["1", "1", "2"]
+    current = page.locator('.main-nav a[aria-current="page"]')
+    assert await current.inner_text() == "Beranda petugas"
+    await page.screenshot(path=_shots(artifacts) / "officer-home-desktop-id.png", full_page=True)

@@ -37,8 +37,11 @@ def decode_qr(pdf: bytes, folder: Path) -> list[str]:
     """The QR codes on page 1: pdftoppm to PNG, then zbarimg."""
     (folder / "document.pdf").write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile"]
-        + [str(folder / "document.pdf"), str(folder / "page")],
+        [
+            *("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile"),
+            str(folder / "document.pdf"),
+            str(folder / "page"),
+        ],
         check=True,
     )
     result = subprocess.run(

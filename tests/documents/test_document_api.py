@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,7 +40,7 @@ async def verify_path(
 
 
 async def test_issued_permit_document_downloads_and_its_qr_verifies(
-    client: AsyncClient, settings: Settings, data_dir: Path, tmp_path: Path
+    client: AsyncClient, settings: Settings, data_dir: Path, tmp_path: Path, artifacts: Path
 ) -> None:
     officer = await signed_in(client, "officer")
     _, permit, employer = await sponsor_with_permit(client, officer)
@@ -67,6 +69,7 @@ async def test_issued_permit_document_downloads_and_its_qr_verifies(
         assert expected in text, expected
 
     (url,) = decode_qr(response.content, tmp_path)
+    shutil.copy(tmp_path / "page.png", artifacts / "permit-document-issued.png")  # to look at
     assert url.startswith(f"{settings.base_url}/verify/")
     answer = (await client.get("/api/v1" + urlsplit(url).path)).json()
     assert answer["outcome"] == "valid"
@@ -157,9 +160,7 @@ async def test_tampered_or_foreign_tokens_answer_invalid(
     assert invalid >= 9
 
 
-def permit_expiry(permit: dict[str, str]):  # noqa: ANN201
-    from datetime import date
-
+def permit_expiry(permit: dict[str, str]) -> date:
     return date.fromisoformat(permit["expires_on"])
 
 

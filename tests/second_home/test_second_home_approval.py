@@ -165,6 +165,11 @@ async def test_one_person_in_one_live_case(client, officer) -> None:
     response = await client.post("/api/v1/second-home", json=again, headers=officer)
     assert response.status_code == 409
     assert first["register_number"] in response.json()["detail"]
+    found = (await client.get("/api/v1/second-home?q=bennett", headers=officer)).json()
+    assert [c["register_number"] for c in found["items"]] == [first["register_number"]]
+    assert found["items"][0]["dependants"] == 2
+    none = await client.get("/api/v1/second-home?status=approved", headers=officer)
+    assert none.json()["total"] == 0
 
 
 def first_passport(case: dict) -> dict:

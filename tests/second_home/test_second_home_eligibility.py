@@ -185,6 +185,11 @@ async def test_future_dates_and_a_missing_application_date(client, officer) -> N
     )
     assert refused_fields(response) == ["dependants[0].passport.issued_on"]
 
+    early = await client.post(
+        "/api/v1/second-home", json=case_body(application_date="2026-11-23"), headers=officer
+    )
+    assert refused_fields(early) == ["application_date"]
+
     undated = case_body()
     del undated["application_date"]
     response = await client.post("/api/v1/second-home", json=undated, headers=officer)

@@ -102,7 +102,9 @@ class Clock:
 
 
 @asynccontextmanager
-async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+async def serving(
+    app: Litestar, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for ``app`` on the test's loop (as the ``client`` fixture does)."""
     started, stop = asyncio.Event(), asyncio.Event()
 
@@ -115,7 +117,7 @@ async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     await asyncio.wait_for(started.wait(), timeout=30)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
             yield http
     finally:
         stop.set()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.factories import PASSWORD, account, bearer, created, employer_body, signed_in
-from tests.security.conftest import serving
+from tests.security.conftest import csrf_token, serving
 from tka_registry.app import create_app
 from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY
 
@@ -186,3 +186,24 @@ async def test_signed_out_tokens_are_refused(client) -> None:
     headers = await signed_in(client, "officer")
     assert (await client.delete("/api/v1/auth/token", headers=headers)).status_code == 204
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+
+
+@pytest.mark.parametrize("secure", [False, True])
+async def test_session_cookie_is_httponly_samesite_and_secure_in_production(
+    db, settings, secure: bool
+) -> None:
+    app = create_app(settings.with_overrides(cookie_secure=secure))
+    # Secure cookies travel over HTTPS only, as behind the production proxy.
+    async with serving(app, "https://testserver" if secure else "http://testserver") as http:
+        email = await account("officer")
+        token = await csrf_token(http)
+        signed = await http.post(
+            "/masuk", data={"_csrf_token": token, "email": email, "password": PASSWORD}
+        )
+        assert signed.status_code == 303, signed.text
+        cookies = [v for k, v in signed.headers.multi_items() if k == "set-cookie"]
+        session = next(c for c in cookies if c.startswith("tka_session="))
+        flags = {part.strip().lower() for part in session.split(";")}
+        assert "httponly" in flags
+        assert "samesite=lax" in flags or "samesite=strict" in flags
+        assert ("secure" in flags) is secure

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
 from litestar import Litestar
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from tests.conftest import NOW
@@ -23,11 +24,11 @@ from tka_registry.accounts.service import sign_in
 
 EXAMPLES = 8
 # Operations that would sign the fuzzing admin out (or lock random accounts): skipped.
+# (PATCH /accounts/{id} is fuzzed: an admin cannot disable or demote their own account.)
 SKIPPED = {
     ("POST", "/api/v1/auth/token"),
     ("DELETE", "/api/v1/auth/token"),
     ("POST", "/api/v1/accounts/{account_id}/password"),
-    ("PATCH", "/api/v1/accounts/{account_id}"),
 }
 
 
@@ -80,6 +81,8 @@ def test_every_operation_answers_without_5xx_and_as_documented(
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
                 _fuzz(operation, admin_headers, statuses, mode)
+            except Unsatisfiable:  # nothing to make invalid (no parameters, or free text)
+                continue
             except Exception as failure:  # collect all operations' failures, then report
                 name = f"{operation.method.upper()} {operation.path} ({mode.value})"
                 failures.append(f"{name}: {failure}")

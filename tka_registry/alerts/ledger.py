@@ -20,6 +20,7 @@ from tka_registry.alerts.scan import DueReminder
 from tka_registry.alerts.tables import FAILED, OPEN_STATES, SENT, SKIPPED, Reminder
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
+from tka_registry.rules.calendar import utc_now
 
 # A claim older than this is taken over even when its run's process cannot be checked.
 CLAIM_LEASE = timedelta(minutes=15)
@@ -33,20 +34,19 @@ def run_name() -> str:
 
 
 def _is_abandoned(claimed_by: str, claimed_at: datetime | None, now: datetime) -> bool:
-    """True when the claiming run is gone: its lease ran out, or its local process is dead."""
-    if claimed_at is None or claimed_at < now - CLAIM_LEASE:
-        return True
+    """True when the claiming run is gone: its local process is dead, or (for a run on another
+    host, whose process cannot be checked) its lease ran out."""
     host, _, rest = claimed_by.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname()[:60] or not pid_text.isdigit():
+    if host == socket.gethostname()[:60] and pid_text.isdigit():
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
         return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return claimed_at is None or claimed_at < now - CLAIM_LEASE
 
 
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
@@ -125,22 +125,42 @@ async def release_abandoned(ids: Sequence[int], now: datetime) -> int:
     return freed
 
 
-async def claim(ids: Sequence[int], run: str, message_id: str, now: datetime) -> list[int]:
-    """Claim the open, unclaimed rows among ``ids`` for ``run``; answers the ids claimed."""
-    if not ids:
-        return []
+async def claim(batch: Sequence[tuple[Sequence[int], str]], run: str, now: datetime) -> set[int]:
+    """Claim for ``run`` the open, unclaimed rows of several emails at once, each email's rows
+    with that email's Message-ID (so a crash after sending leaves it visible); answers the ids
+    claimed. One statement for the batch keeps the per-email cost low."""
+    message_ids = {row_id: message_id for ids, message_id in batch for row_id in ids}
+    if not message_ids:
+        return set()
+    cases = " ".join("WHEN {} THEN {}" for _ in message_ids)
+    arguments: list[Any] = [item for pair in message_ids.items() for item in pair]
     async with write_transaction(Reminder._meta.db):
         rows = await Reminder.raw(
-            "UPDATE alert_reminder SET claimed_by = {}, claimed_at = {}, message_id = {},"  # noqa: S608
-            f" attempts = attempts + 1, updated_at = {{}} WHERE id IN ({_in(len(ids))})"
-            f" AND state IN ({_OPEN}) AND claimed_by IS NULL RETURNING id",
+            "UPDATE alert_reminder SET claimed_by = {}, claimed_at = {},"  # noqa: S608
+            f" message_id = CASE id {cases} END, attempts = attempts + 1, updated_at = {{}}"
+            f" WHERE id IN ({_in(len(message_ids))}) AND state IN ({_OPEN})"
+            " AND claimed_by IS NULL RETURNING id",
             run,
+            utc_now(),  # the lease runs from the claim itself, not from the run's start
+            *arguments,
             now,
-            message_id,
+            *message_ids,
+        )
+    return {row["id"] for row in rows}
+
+
+async def release(ids: Sequence[int], run: str, now: datetime) -> None:
+    """Give back rows ``run`` claimed but did not send (the run is stopping early)."""
+    if not ids:
+        return
+    async with write_transaction(Reminder._meta.db):
+        await Reminder.raw(
+            "UPDATE alert_reminder SET claimed_by = NULL, claimed_at = NULL,"  # noqa: S608
+            f" updated_at = {{}} WHERE id IN ({_in(len(ids))}) AND claimed_by = {{}}",
             now,
             *ids,
+            run,
         )
-    return sorted(row["id"] for row in rows)
 
 
 async def mark_skipped(ids: Sequence[int], reason: str, now: datetime) -> list[int]:
@@ -169,7 +189,11 @@ async def mark_delivery(
     audit: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Mark claimed rows sent (the server accepted) or failed, and audit it, in one transaction."""
+    """Mark claimed rows sent (the server accepted) or failed, in one short transaction.
+
+    A failure is audited here; deliveries are audited once per run (alerts.run, with counts),
+    since each sent row keeps its own Message-ID and time in the ledger.
+    """
     state = SENT if sent else FAILED
     async with write_transaction(Reminder._meta.db):
         await Reminder.raw(
@@ -184,6 +208,8 @@ async def mark_delivery(
             *ids,
             run,
         )
+        if sent:
+            return
         await record(
             Actor.system("alerts"),
             f"alerts.{state}",

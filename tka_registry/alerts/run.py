@@ -16,7 +16,12 @@ from email.utils import make_msgid
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.alerts import ledger
-from tka_registry.alerts.mailer import Mailbox, MailServerUnavailable, parse_smtp_url
+from tka_registry.alerts.mailer import (
+    DeliveryResult,
+    Mailbox,
+    MailServerUnavailable,
+    parse_smtp_url,
+)
 from tka_registry.alerts.messages import (
     EmployerDigest,
     MailContext,
@@ -34,6 +39,8 @@ from tka_registry.audit.service import record
 from tka_registry.settings import Settings
 
 NO_SPONSOR = "izin tanpa penjamin / permit without a sponsor"
+# Emails claimed per statement: fewer round trips; after a crash at most this many are retaken.
+CLAIM_BATCH = 25
 HOLDER_NO_EMAIL = "pemegang Rumah Kedua tanpa alamat email / Second Home holder has no email"
 
 
@@ -175,76 +182,103 @@ async def _send_groups(
 ) -> None:
     sent: list[EmployerDigest] = []
     skipped: list[SkippedDigest] = []
+    for entry in (entry for entry in groups if entry.skip_reason is not None):
+        await ledger.mark_skipped(_row_ids(entry, ids), entry.skip_reason or "", now)
+        # The office hears of a skip once, not again on every later run.
+        if any(item.state != SKIPPED for item in entry.items):
+            digest = _digest(entry, entry.items, today)
+            skipped.append(SkippedDigest(digest, entry.skip_reason or ""))
+        report.skipped.append(f"{entry.name}: {entry.skip_reason}")
+    sendable = [entry for entry in groups if entry.skip_reason is None]
     try:
-        for entry in groups:
-            entry_ids = [ids[item.key] for item in entry.items if item.key in ids]
-            if entry.skip_reason is not None:
-                await ledger.mark_skipped(entry_ids, entry.skip_reason, now)
-                # The office hears of a skip once, not again on every later run.
-                if any(item.state != SKIPPED for item in entry.items):
-                    digest = _digest(entry, entry.items, today)
-                    skipped.append(SkippedDigest(digest, entry.skip_reason))
-                report.skipped.append(f"{entry.name}: {entry.skip_reason}")
-                continue
-            delivered = await _deliver(
-                mailbox, entry, entry_ids, ids, run, context, today, now, report
-            )
-            if delivered is not None:
-                sent.append(delivered)
+        for start in range(0, len(sendable), CLAIM_BATCH):
+            chunk = sendable[start : start + CLAIM_BATCH]
+            message_ids = [make_msgid(domain=context.message_id_domain()) for _ in chunk]
+            batch = [(_row_ids(e, ids), m) for e, m in zip(chunk, message_ids, strict=True)]
+            claimed = await ledger.claim(batch, run, now)
+            try:
+                for entry, message_id in zip(chunk, message_ids, strict=True):
+                    items = [item for item in entry.items if ids.get(item.key) in claimed]
+                    if not items:
+                        continue  # another run holds them, or already sent them
+                    digest = _digest(entry, items, today)
+                    row_ids = sorted(ids[item.key] for item in items)
+                    result = await _send(mailbox, digest, row_ids, run, message_id, context, now)
+                    # Marked before the next message goes out, so that a crash leaves at most
+                    # one accepted-but-unmarked message (see _mark).
+                    if await _mark(result, digest, row_ids, run, message_id, now, report):
+                        sent.append(digest)
+            finally:
+                # Rows of this batch not yet marked (the run is stopping): give them back.
+                await ledger.release(sorted(claimed), run, now)
     except MailServerUnavailable as error:
-        # The connection was lost and cannot be re-opened: what was not claimed stays pending.
+        # The connection was lost and cannot be re-opened: what was not sent stays pending.
         report.unavailable = f"SMTP connection lost: {error}"
         return
     await _office_summary(mailbox, context, today, sent, skipped, report)
 
 
-async def _deliver(
+def _row_ids(entry: Group, ids: dict[tuple[int, str], int]) -> list[int]:
+    return [ids[item.key] for item in entry.items if item.key in ids]
+
+
+async def _send(
     mailbox: Mailbox,
-    entry: Group,
-    entry_ids: list[int],
-    ids: dict[tuple[int, str], int],
+    digest: EmployerDigest,
+    row_ids: list[int],
     run: str,
+    message_id: str,
     context: MailContext,
-    today: date,
     now: datetime,
-    report: RunReport,
-) -> EmployerDigest | None:
-    """Claim, send and mark one employer's digest; answers it when the server accepted it."""
-    message_id = make_msgid(domain=context.message_id_domain())
-    claimed = set(await ledger.claim(entry_ids, run, message_id, now))
-    items = [item for item in entry.items if ids.get(item.key) in claimed]
-    if not items:
-        return None  # another run holds them, or already sent them
-    digest = _digest(entry, items, today)
+) -> DeliveryResult:
+    """Compose and send one claimed digest; a lost connection is marked failed and re-raised."""
     message = compose_employer_digest(digest, context)
     message.replace_header("Message-ID", message_id)
     try:
-        result = await mailbox.send(message)
+        return await mailbox.send(message)
     except MailServerUnavailable as error:
         audit = {"message_id": message_id, "error": str(error)}
         await ledger.mark_delivery(
-            sorted(claimed), run, sent=False, recipients="", error=str(error), audit=audit, now=now
+            row_ids, run, sent=False, recipients="", error=str(error), audit=audit, now=now
         )
-        report.failures.append(f"{entry.name}: {error}")
         raise
+
+
+async def _mark(
+    result: DeliveryResult,
+    digest: EmployerDigest,
+    row_ids: list[int],
+    run: str,
+    message_id: str,
+    now: datetime,
+    report: RunReport,
+) -> EmployerDigest | None:
+    """Record what the server answered for one digest; answers the digest when it was sent.
+
+    The one window left: the process dying after the server accepted the message and before
+    this update commits. The rows stay claimed with this Message-ID; the next run takes them
+    over (``abandoned_message_id``) and sends them again, so that window can duplicate one
+    email, never lose one, and the ledger names the Message-ID to look for in the mail log.
+    """
     refused = "; ".join(f"{r.address}: {r.code} {r.reason}" for r in result.refused)
     problem = result.failure or None
     if refused:
         problem = f"{problem}; refused {refused}" if problem else f"refused {refused}"
     await ledger.mark_delivery(
-        sorted(claimed),
+        row_ids,
         run,
         sent=result.delivered,
-        recipients=", ".join(result.accepted or entry.recipients),
+        recipients=", ".join(result.accepted or digest.recipients),
         error=problem,
-        audit={"message_id": message_id, "employer": entry.name, "error": problem},
+        audit={"message_id": message_id, "employer": digest.employer_name, "error": problem},
         now=now,
     )
     if not result.delivered:
-        report.failures.append(f"{entry.name} <{', '.join(entry.recipients)}>: {problem}")
+        who = f"{digest.employer_name} <{', '.join(digest.recipients)}>"
+        report.failures.append(f"{who}: {problem}")
         return None
     report.sent_messages += 1
-    report.sent_reminders += len(items)
+    report.sent_reminders += len(digest.lines)
     return digest
 
 

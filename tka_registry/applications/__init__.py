@@ -4,7 +4,7 @@ Kinds: a new ITAS (E23 work indexes), an extension, a change report (address, po
 status, passport renewal) and a departure report. Status: draft -> submitted -> (returned ->
 submitted) -> approved | rejected.
 
-For other areas: :func:`tka_registry.applications.service.departures` answers the day each
+For other areas: :func:`tka_registry.applications.queries.departures` answers the day each
 worker left Indonesia (approved departure reports), and the ``application`` table holds it as
 ``departed_on`` on rows with ``kind = 'departure_report' AND status = 'approved'``.
 """

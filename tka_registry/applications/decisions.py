@@ -147,7 +147,7 @@ async def _apply_change(details: ApplicationDetails, ctx: Context) -> None:
             }
         )
         await add_passport(actor, worker_id, passport, settings=settings, today=today, now=now)
-    # A civil status stays on the approved report itself: service.civil_status_of reads it.
+    # A civil status stays on the approved report itself: queries.civil_status_of reads it.
 
 
 async def _record_departure(row: dict[str, Any], details: ApplicationDetails, ctx: Context) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Hashable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
 from tka_registry.documents.render import (
@@ -57,14 +56,12 @@ def render_many(
     if not items:
         return
     # spawn, not fork: the caller may be a threaded web server, and fork copies locks mid-use.
-    # An executor, not multiprocessing.Pool: a worker that dies raises BrokenProcessPool here
-    # instead of leaving the pool waiting forever.
-    with ProcessPoolExecutor(
-        max_workers=max(1, processes),
-        mp_context=multiprocessing.get_context("spawn"),
+    # multiprocessing.Pool, not ProcessPoolExecutor: on Python 3.11 the executor's
+    # max_tasks_per_child can hang when a worker is replaced (CPython gh-115634).
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        processes=max(1, processes),
         initializer=_start_worker,
-        max_tasks_per_child=max(1, recycle_after),
+        maxtasksperchild=max(1, recycle_after),
     ) as pool:
-        futures = [pool.submit(_render_one, item) for item in items]
-        for future in as_completed(futures):
-            yield future.result()
+        yield from pool.imap_unordered(_render_one, items, chunksize=1)

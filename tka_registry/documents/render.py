@@ -23,7 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from tka_registry.documents import labels
-from tka_registry.documents.qr import qr_svg
+from tka_registry.documents.qr import PNG_DATA_PREFIX, qr_png_data_uri
 from tka_registry.rules.nationality import nationality_name
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 
 # Bump whenever a template or the stylesheet changes what a document looks like: stored
 # documents record the version they were rendered with, and officers re-render older ones.
-TEMPLATE_VERSION = "documents-1"
+TEMPLATE_VERSION = "documents-2"
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
@@ -172,16 +172,19 @@ def _missing(document: Any, optional: set[str]) -> tuple[str, ...]:
 class LocalOnlyFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only files under the allowed paths.
 
-    Every other URL (http, https, data, ftp, files elsewhere) is refused, so text from users
-    can never make the renderer fetch anything; refused URLs are kept in ``refused``.
+    Every other URL (http, https, ftp, files elsewhere, data other than the PNG images the
+    renderer itself inlines) is refused, so text from users can never make the renderer fetch
+    anything; refused URLs are kept in ``refused``.
     """
 
     def __init__(self, allowed: Iterable[Path]) -> None:
-        super().__init__(allowed_protocols=("file",))
+        super().__init__(allowed_protocols=("file", "data"))
         self.allowed = tuple(path.resolve() for path in allowed)
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith(PNG_DATA_PREFIX):  # the QR code: inline bytes, no fetch
+            return super().fetch(url, headers)
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or parts.netloc not in ("", "localhost") or not self._permits(path):
@@ -299,7 +302,7 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
         "expires_on": _bilingual_date(doc.expires_on, language),
         "nationality": _nationality(doc.nationality or "", language),
         "sponsor": sponsor,
-        "qr_svg": qr_svg(doc.verify_url),
+        "qr_png": qr_png_data_uri(doc.verify_url),
     }
     return renderer().html("permit.html", context)
 

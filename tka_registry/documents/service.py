@@ -365,16 +365,6 @@ async def document_after_issue(
 # --- serving ---------------------------------------------------------------------------------
 
 
-async def _may_download(actor: Actor, permit_id: int) -> bool:
-    if actor.role in OFFICE_ROLES:
-        return await Permit.exists().where(Permit.id == permit_id)
-    if actor.is_employer:
-        return await Permit.exists().where(
-            (Permit.id == permit_id) & (Permit.worker.employer == actor.employer_id)
-        )
-    return False
-
-
 async def download_permit_document(
     actor: Actor, permit_id: int, *, settings: Settings, now: datetime
 ) -> tuple[bytes, str]:
@@ -383,14 +373,19 @@ async def download_permit_document(
     Officers and admins see every permit, an employer its own workers' permits; everyone else
     gets the same 404 as for a permit that does not exist.
     """
-    if not await _may_download(actor, permit_id):
+    permit = (
+        await Permit.select(Permit.number, Permit.worker.employer)
+        .where(Permit.id == permit_id)
+        .first()
+    )
+    own = permit is not None and permit["worker.employer"] == actor.employer_id
+    if permit is None or not (actor.role in OFFICE_ROLES or (actor.is_employer and own)):
         raise NotFound("id", f"no permit with id {permit_id}")
     stored = await current_document(kind=DocumentKind.PERMIT, permit_id=permit_id)
     if stored is None:  # issued while its data was incomplete, or the render failed
         stored = await ensure_permit_document(permit_id, settings=settings, now=now)
     pdf = read_pdf_file(settings.data_dir, stored)
-    row = await Permit.select(Permit.number).where(Permit.id == permit_id).first()
-    number = row["number"] if row else str(permit_id)
+    number = permit["number"]
     async with write_transaction(StoredDocument._meta.db):
         await record(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in number)

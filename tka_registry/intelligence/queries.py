@@ -29,7 +29,7 @@ from tka_registry.pagination import Page
 from tka_registry.rules import permits as rules
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
-from tka_registry.workers.queries import FROM, WorkerFilters, where_clause
+from tka_registry.workers.queries import FROM, WorkerFilters, from_clause, where_clause
 from tka_registry.workers.service import get_worker
 from tka_registry.workers.tables import Worker
 
@@ -131,7 +131,8 @@ async def search(
     order = order_by(sort)
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     # Clauses and ORDER BY are constants of this package; every value travels as a parameter.
-    total = (await Worker.raw(f"SELECT count(*) AS n {FROM} WHERE {where}", *arguments))[0]["n"]
+    count_sql = f"SELECT count(*) AS n {from_clause(where)} WHERE {where}"
+    total = (await Worker.raw(count_sql, *arguments))[0]["n"]
     rows = await Worker.raw(
         f"SELECT {ROW_COLUMNS} {FROM} WHERE {where} ORDER BY {order} LIMIT {{}} OFFSET {{}}",
         *arguments,
@@ -189,7 +190,8 @@ async def overstays(
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     condition = f"{where} AND {OVERSTAY}"
     arguments = [*arguments, today]
-    total = (await Worker.raw(f"SELECT count(*) AS n {FROM} WHERE {condition}", *arguments))[0]
+    count_sql = f"SELECT count(*) AS n {from_clause(condition)} WHERE {condition}"
+    total = (await Worker.raw(count_sql, *arguments))[0]
     rows = await Worker.raw(
         "SELECT w.id, w.full_name, w.nationality, w.regency, w.employer,"
         " e.name AS employer_name, p.id AS permit_id, p.number, p.kind, p.visa_index,"

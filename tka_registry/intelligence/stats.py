@@ -31,7 +31,7 @@ from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.calendar import add_months
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
-from tka_registry.workers.queries import FROM, WorkerFilters, where_clause
+from tka_registry.workers.queries import WorkerFilters, from_clause, where_clause
 from tka_registry.workers.tables import Worker
 
 VALID = "p.is_current AND p.revoked_on IS NULL AND p.expires_on >= {}"
@@ -50,7 +50,8 @@ async def _grouped(
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     # group is a constant of this module; values travel as parameters.
     return await Worker.raw(
-        f"SELECT {group}, count(*) AS n {FROM} WHERE {where} AND {VALID} GROUP BY {group}",
+        f"SELECT {group}, count(*) AS n {from_clause(group, where, VALID)}"
+        f" WHERE {where} AND {VALID} GROUP BY {group}",
         *arguments,
         today,
     )
@@ -145,7 +146,7 @@ async def expiries_by_month(
     end = date.fromordinal(add_months(first, MONTHS_SHOWN).toordinal() - 1)
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     rows = await Worker.raw(
-        f"SELECT p.expires_on AS day, count(*) AS n {FROM}"
+        f"SELECT p.expires_on AS day, count(*) AS n {from_clause(where, VALID)}"
         f" WHERE {where} AND {VALID} AND p.expires_on <= {{}} GROUP BY p.expires_on",
         *arguments,
         today,
@@ -162,7 +163,7 @@ async def new_permits_by_month(
     first = add_months(today.replace(day=1), -(MONTHS_SHOWN - 1))
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     rows = await Worker.raw(
-        f"SELECT np.issued_on AS day, count(*) AS n {FROM}"
+        f"SELECT np.issued_on AS day, count(*) AS n {from_clause(where)}"
         " JOIN permit np ON np.worker = w.id"
         f" WHERE {where} AND np.issued_on >= {{}} AND np.issued_on <= {{}}"
         " GROUP BY np.issued_on",

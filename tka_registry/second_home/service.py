@@ -153,6 +153,7 @@ async def create_case(
 ) -> CaseOut:
     """Enter a case as a draft (or submitted): it may fail rules; approval checks them."""
     funds = parse_funds(data.funds_idr, settings)
+    _check_past("application_date", data.application_date, today, "application date")
     async with write_transaction(SecondHomeCase._meta.db):
         principal_id = await _person(
             actor, data.principal, "principal", settings=settings, today=today, now=now
@@ -197,6 +198,8 @@ async def update_case(
     for key in ("application_date", "stay_years", "owns_property"):
         if key in changes and changes[key] is None:
             raise InvalidInput(key, f"{key} cannot be emptied")
+    if changes.get("application_date"):
+        _check_past("application_date", changes["application_date"], today, "application date")
     if "funds_idr" in changes:
         changes["funds_idr"] = parse_funds(data.funds_idr, settings)
     async with write_transaction(SecondHomeCase._meta.db):

@@ -251,6 +251,10 @@ async def _plan_batch(
     settings: Settings,
     today: date,
 ) -> tuple[list[RowPlan], list[RowReport | RowPlan]]:
+    if not is_sqlite(Worker._meta.db):
+        # Prepared statements would keep the plan made while the tables were nearly empty
+        # (sequential scans), which makes a large import quadratic; plan each batch afresh.
+        await _fetch("SET LOCAL plan_cache_mode = force_custom_plan", [])
     lookups = await _lookups([row for row in normalised if isinstance(row, ImportRow)])
     plans: list[RowPlan] = []
     outcomes: list[RowReport | RowPlan] = []

@@ -24,13 +24,23 @@ def N_(message: str) -> str:  # the gettext convention for "translate later"
 
 # Each role's main navigation: (path, label). A business area adds its pages here.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.EMPLOYER: [("/portal", N_("Foreign workers")), ("/portal/permohonan", N_("Applications"))],
+    Role.EMPLOYER: [
+        ("/portal", N_("Foreign workers")),
+        ("/portal/permohonan", N_("Applications")),
+        ("/portal/pengingat", N_("Reminders")),
+    ],
     Role.OFFICER: [
         ("/petugas", N_("Officer home")),
         ("/petugas/permohonan", N_("Review queue")),
         ("/petugas/rumah-kedua", N_("Second Home")),
     ],
-    Role.ADMIN: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
+    Role.ADMIN: [
+        ("/beranda", N_("Home")),
+        ("/intelijen", N_("Intelligence dashboard")),
+        ("/audit", N_("Audit log")),
+        ("/admin/akun", N_("User management")),
+        ("/pengingat", N_("Reminder ledger")),
+    ],
     Role.INTELLIGENCE: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
 }
 

@@ -6,6 +6,7 @@ the filters join the worker's current permit, which the query builder cannot exp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -111,6 +112,22 @@ FROM = (
     "FROM worker w LEFT JOIN permit p ON p.id = w.current_permit_id"
     " LEFT JOIN employer e ON e.id = w.employer"
 )
+
+
+def from_clause(*sql: str) -> str:
+    """:data:`FROM` with only the joins ``sql`` names (``p.``, ``e.``).
+
+    PostgreSQL drops an unused LEFT JOIN on a primary key, but still counts the worker columns
+    it named as needed, which rules out answering from an index alone (a count on 1,000,000
+    workers: 300 ms from the table, 3 ms from the index).
+    """
+    text = " ".join(sql)
+    parts = ["FROM worker w"]
+    if re.search(r"\bp\.", text):
+        parts.append("LEFT JOIN permit p ON p.id = w.current_permit_id")
+    if re.search(r"\be\.", text):
+        parts.append("LEFT JOIN employer e ON e.id = w.employer")
+    return " ".join(parts)
 
 
 def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSummary:
