@@ -378,8 +378,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="documents for render_many")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-per-document", action="store_true")
-    parser.add_argument("--serving", type=int, default=0, help="downloads to time (median)")
-    parser.add_argument("--render-all", type=int, default=0, help="demo permits to render")
+    # One database per process: Piccolo's migration machinery keeps the first engine it saw.
+    storage = parser.add_mutually_exclusive_group()
+    storage.add_argument("--serving", type=int, default=0, help="downloads to time (median)")
+    storage.add_argument("--render-all", type=int, default=0, help="demo permits to render")
     arguments = parser.parse_args()
     key = Ed25519PrivateKey.generate()  # a throwaway key: the bench signs nothing real
     if not arguments.skip_per_document:

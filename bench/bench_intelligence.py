@@ -2,6 +2,7 @@
 
     python bench/bench_intelligence.py                    # 1,000,000 workers on PostgreSQL
     python bench/bench_intelligence.py --workers 200000 --rounds 40
+    python bench/bench_intelligence.py --keep        # keep the database; then --reuse NAME
 
 Creates a throwaway PostgreSQL database beside ``TKA_BENCH_POSTGRES_URL`` (dropped at the end),
 migrates it, fills it with INSERT ... SELECT generate_series (timed: the generator is part of
