@@ -72,9 +72,14 @@ async def test_roles_are_enforced(client) -> None:
     assert (
         await client.post("/api/v1/workers", json=worker_body(None), headers=intelligence)
     ).status_code == 403
-    assert (
-        await client.get(f"/api/v1/workers/{worker['id']}", headers=intelligence)
-    ).status_code == 200
+    # The intelligence section states why it opens a person's record; the purpose is audited.
+    record_path = f"/api/v1/workers/{worker['id']}"
+    without = await client.get(record_path, headers=intelligence)
+    assert without.status_code == 422 and without.json()["errors"][0]["field"] == "purpose"
+    opened = await client.get(record_path, params={"purpose": "TIMPORA check"}, headers=intelligence)
+    assert opened.status_code == 200
+    view = await AuditEntry.select().where(AuditEntry.action == "intelligence.view").first()
+    assert "TIMPORA check" in view["details"]
     assert (
         await client.post("/api/v1/employers", json=employer_body(1), headers={})
     ).status_code == 401

@@ -75,14 +75,9 @@ class DocumentController(Controller):
     ) -> StoredDocumentOut:
         """Render the permit's document again (after a template change); old bytes are kept."""
         stored = await service.render_permit_document(actor, permit_id, settings=settings, now=now)
-        return StoredDocumentOut(**{**stored.__dict__})
+        return StoredDocumentOut(**stored.__dict__)
 
-    @get(
-        "/verify/{token:str}",
-        opt=access(PUBLIC),
-        guards=[verification_rate_limit],
-        cache_control=None,
-    )
+    @get("/verify/{token:str}", opt=access(PUBLIC), guards=[verification_rate_limit])
     async def verify_token(
         self,
         token: FromPath[str],

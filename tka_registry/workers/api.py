@@ -12,6 +12,7 @@ from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Role
 from tka_registry.audit.service import record
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
+from tka_registry.intelligence.api import checked_purpose
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.workers import service
@@ -81,11 +82,18 @@ class WorkerController(Controller):
 
     @get("/{worker_id:int}", opt=access(*READERS))
     async def read(
-        self, worker_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, today: Today
+        self,
+        worker_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        purpose: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> WorkerOut:
+        """A worker with passports and permits. The intelligence role states a ``purpose``."""
+        reason = checked_purpose(purpose or "") if actor.role == Role.INTELLIGENCE else None
         worker = await service.get_worker(actor, worker_id, settings=settings, today=today)
-        if actor.role == Role.INTELLIGENCE:
-            await record(actor, "intelligence.view", "worker", worker_id)
+        if reason is not None:
+            await record(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
         return worker
 
     @patch("/{worker_id:int}", opt=access(*WRITERS))
