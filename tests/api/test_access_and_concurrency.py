@@ -76,7 +76,9 @@ async def test_roles_are_enforced(client) -> None:
     record_path = f"/api/v1/workers/{worker['id']}"
     without = await client.get(record_path, headers=intelligence)
     assert without.status_code == 422 and without.json()["errors"][0]["field"] == "purpose"
-    opened = await client.get(record_path, params={"purpose": "TIMPORA check"}, headers=intelligence)
+    opened = await client.get(
+        record_path, params={"purpose": "TIMPORA check"}, headers=intelligence
+    )
     assert opened.status_code == 200
     view = await AuditEntry.select().where(AuditEntry.action == "intelligence.view").first()
     assert "TIMPORA check" in view["details"]

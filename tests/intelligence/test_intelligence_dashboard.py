@@ -33,10 +33,15 @@ async def test_dashboard_draws_accessible_black_and_white_charts(
     # Each bar carries its name and its number as text, not colour alone.
     assert texts[:2] == ["Tiongkok", "2"] and "Inggris" in texts
     assert "Kota Palembang" in page and "Kabupaten Musi Banyuasin" in page
-    assert "/api/v1/intelligence/exports/workers.csv" in page
-    assert "as_of=2026-11-22" in page
+    # The page's own download links, which work with the page's sign-in (the API is bearer-only).
+    assert "/intelijen/unduh.csv" in page
+    assert "/intelijen/laporan.pdf?as_of=2026-11-22" in page
+    csv = await client.get("/intelijen/unduh.csv", headers=registry.intel)
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    pdf = await client.get("/intelijen/laporan.pdf?as_of=2026-11-22", headers=registry.intel)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     narrowed = await client.get("/intelijen/?nationality=IND", headers=registry.intel)
     assert "India" in narrowed.text and "Tiongkok" not in narrowed.text
-    assert "exports/workers.csv?nationality=IND" in narrowed.text
+    assert "unduh.csv?nationality=IND" in narrowed.text
     officer = await client.get("/intelijen/", headers=registry.officer)
     assert officer.status_code == 403

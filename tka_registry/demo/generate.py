@@ -218,13 +218,16 @@ async def _permits(
             if offset < 0:
                 continue
             issued, expires, revoked = chain[offset]
+            number_tail = f"{seed % 10}{generation}{p['index']:06d}"
             current = offset == len(chain) - 1
             rows.append(
                 {
                     "worker": worker_id,
                     "kind": "ITAS",
                     "visa_index": p["visa_index"],
-                    "number": f"2C{seed % 10}{generation}{p['index']:06d}",
+                    "number": f"2C{number_tail}",
+                    # Documents print the register number of the application behind a permit.
+                    "register_number": f"W9-PLB-{issued.year}-D{number_tail}",
                     "issued_on": issued,
                     "expires_on": expires,
                     "employer": p["worker"]["employer"],

@@ -33,6 +33,7 @@ from tka_registry.intelligence.schemas import (
     VisaIndexStats,
 )
 from tka_registry.pagination import MAX_LIMIT, Page
+from tka_registry.settings import Settings
 from tka_registry.workers.queries import WorkerFilters
 
 INTELLIGENCE = access(Role.INTELLIGENCE, Role.ADMIN)
@@ -52,6 +53,31 @@ def checked_purpose(purpose: str) -> str:
     if len(text) < 5:
         raise InvalidInput("purpose", "state the purpose of looking at this record (5-200 chars)")
     return text
+
+
+async def csv_download(
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+) -> Stream:
+    """The audited CSV response of a query, for the API and the dashboard page alike."""
+    await audited(actor, "intelligence.export", filters, format="csv")
+    return Stream(
+        exports.csv_chunks(actor, filters, today=today, settings=settings),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="tka-{today.isoformat()}.csv"'},
+    )
+
+
+async def report_download(actor: Actor, as_of: date, language: str) -> Response[bytes]:
+    """The audited PDF report by nationality on ``as_of``, for the API and the page alike."""
+    pdf = await exports.nationality_report(as_of, language)
+    await record(
+        actor, "intelligence.report", "report", "nationalities", {"as_of": as_of.isoformat()}
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="laporan-tka-{as_of.isoformat()}.pdf"'},
+    )
 
 
 class IntelligenceController(Controller):
@@ -117,12 +143,7 @@ class IntelligenceController(Controller):
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> Stream:
         """The query as CSV (UTF-8 with BOM), streamed from the database batch by batch."""
-        await audited(actor, "intelligence.export", filters, format="csv")
-        return Stream(
-            exports.csv_chunks(actor, filters, today=today, settings=settings),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="tka-{today.isoformat()}.csv"'},
-        )
+        return await csv_download(actor, filters, today=today, settings=settings)
 
     @get("/reports/nationalities.pdf", opt=INTELLIGENCE)
     async def nationality_report(
@@ -132,17 +153,7 @@ class IntelligenceController(Controller):
         language: FromQuery[Literal["id", "en"]] = "id",
     ) -> Response[bytes]:
         """Laporan Tenaga Kerja Asing per Kewarganegaraan on ``as_of`` (required)."""
-        pdf = await exports.nationality_report(as_of, language)
-        await record(
-            actor, "intelligence.report", "report", "nationalities", {"as_of": as_of.isoformat()}
-        )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="laporan-tka-{as_of.isoformat()}.pdf"'
-            },
-        )
+        return await report_download(actor, as_of, language)
 
 
 class StatsController(Controller):

@@ -6,16 +6,25 @@ a table of the same numbers, so the page reads without colour, without images an
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar.params import FromQuery
+from litestar.response import Response, Stream, Template
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.intelligence import charts, queries, stats
-from tka_registry.intelligence.api import FILTERS, Filters, audited
+from tka_registry.intelligence.api import (
+    FILTERS,
+    Filters,
+    audited,
+    csv_download,
+    report_download,
+)
 from tka_registry.web.i18n import language_of, translator
 
 # The chart shows the largest nationalities; the table below it lists every one.
@@ -71,10 +80,27 @@ class IntelligencePages(Controller):
                     _("One column per month with the number of permits expiring in it."),
                     [(item.month, item.count) for item in expiries.items],
                 ),
-                "csv_url": "/api/v1/intelligence/exports/workers.csv"
-                + (f"?{query}" if query else ""),
-                "report_url": "/api/v1/intelligence/reports/nationalities.pdf?"
+                # Pages sign in with the session cookie, which the bearer-only API ignores.
+                "csv_url": "/intelijen/unduh.csv" + (f"?{query}" if query else ""),
+                "report_url": "/intelijen/laporan.pdf?"
                 + urlencode({"as_of": today.isoformat(), "language": language}),
                 "today": today,
             },
         )
+
+    @get("/unduh.csv", opt=access(Role.INTELLIGENCE, Role.ADMIN))
+    async def export_csv(
+        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    ) -> Stream:
+        """The dashboard's query as CSV, as the API's export."""
+        return await csv_download(actor, filters, today=today, settings=settings)
+
+    @get("/laporan.pdf", opt=access(Role.INTELLIGENCE, Role.ADMIN))
+    async def nationality_report(
+        self,
+        actor: CurrentActor,
+        as_of: FromQuery[date],
+        language: FromQuery[Literal["id", "en"]] = "id",
+    ) -> Response[bytes]:
+        """The report by nationality, as the API's."""
+        return await report_download(actor, as_of, language)
