@@ -227,7 +227,8 @@ async def issue_permit(
         permit_id = rows[0]["id"]
         await Worker.update({Worker.current_permit_id: permit_id}).where(Worker.id == worker["id"])
         await record(actor, "permit.issue", "permit", permit_id, {"after": values})
-    # After the commit: every issued permit gets its document; a failure is logged, not raised.
+    # Every issued permit gets its document; a failure is logged, not raised (downloads render a
+    # missing one). Inside a caller's transaction (approvals) this runs before that commit.
     from tka_registry.documents.service import document_after_issue
 
     await document_after_issue(permit_id, settings=settings, now=now, actor=actor)
