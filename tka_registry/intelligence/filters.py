@@ -19,9 +19,8 @@ from tka_registry.employers.service import checked_regency
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import InvalidInput
 from tka_registry.permits.tables import VisaIndex
-from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.rules.permits import PermitKind
-from tka_registry.workers.queries import WorkerFilters
+from tka_registry.workers.queries import WorkerFilters, checked_nationalities
 
 # "overstay" is the intelligence section's word for an expired current permit.
 STATUSES = {
@@ -33,23 +32,6 @@ STATUSES = {
     "none": "none",
 }
 MAX_WINDOW_DAYS = 3650
-
-
-def checked_nationalities(text: str | None) -> tuple[str, ...]:
-    """Comma-separated nationalities (codes or English/Indonesian names) as canonical codes."""
-    if not text:
-        return ()
-    codes: list[str] = []
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        try:
-            code = canonical_nationality(part)
-        except UnknownNationality as unknown:
-            raise InvalidInput("nationality", f"{unknown}: not a country or ICAO code") from None
-        if code not in codes:
-            codes.append(code)
-    return tuple(codes)
 
 
 async def checked_visa_indexes(text: str | None) -> tuple[str, ...]:

@@ -14,22 +14,16 @@ from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.intelligence.api import checked_purpose
 from tka_registry.pagination import MAX_LIMIT, Page
-from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.workers import service
-from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
+from tka_registry.workers.queries import (
+    WORKER_STATUSES,
+    WorkerFilters,
+    checked_nationalities,
+    list_workers,
+)
 from tka_registry.workers.schemas import PassportIn, WorkerIn, WorkerOut, WorkerPatch, WorkerSummary
 
 WRITERS = (*OFFICE_ROLES, Role.EMPLOYER)
-
-
-def nationality_filter(text: str | None) -> tuple[str, ...]:
-    """Comma-separated nationalities (codes or names) as canonical codes."""
-    if not text:
-        return ()
-    try:
-        return tuple(canonical_nationality(part) for part in text.split(",") if part.strip())
-    except UnknownNationality as unknown:
-        raise InvalidInput("nationality", str(unknown)) from None
 
 
 class WorkerController(Controller):
@@ -66,7 +60,7 @@ class WorkerController(Controller):
         if status is not None and status not in WORKER_STATUSES:
             raise InvalidInput("status", f'unknown status "{status}": one of {WORKER_STATUSES}')
         filters = WorkerFilters(
-            nationalities=nationality_filter(nationality),
+            nationalities=checked_nationalities(nationality),
             employer_id=employer_id,
             regency=regency,
             status=status,

@@ -13,9 +13,15 @@ from datetime import date
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
+from tka_registry.errors import InvalidInput
 from tka_registry.pagination import Page
 from tka_registry.permits.service import status_arguments, status_condition
-from tka_registry.rules.nationality import fold, nationality_name
+from tka_registry.rules.nationality import (
+    UnknownNationality,
+    canonical_nationality,
+    fold,
+    nationality_name,
+)
 from tka_registry.rules.permits import permit_status
 from tka_registry.settings import Settings
 from tka_registry.workers.schemas import CurrentPermit, WorkerSummary
@@ -43,6 +49,23 @@ class WorkerFilters:
     issued_to: date | None = None
     expires_from: date | None = None
     expires_to: date | None = None
+
+
+def checked_nationalities(text: str | None) -> tuple[str, ...]:
+    """Comma-separated nationalities (codes or English/Indonesian names) as canonical codes."""
+    if not text:
+        return ()
+    codes: list[str] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            code = canonical_nationality(part)
+        except UnknownNationality as unknown:
+            raise InvalidInput("nationality", f"{unknown}: not a country or ICAO code") from None
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _like(text: str) -> str:
