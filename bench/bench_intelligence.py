@@ -90,6 +90,9 @@ def generator_statements(workers: int, employers: int, today: date) -> list[str]
     """
     nationalities = tuple(code for code, share in NATIONALITY_SHARES for _ in range(share))
     day = f"DATE '{today.isoformat()}'"
+    # Worker g's current permit: its last day, and whether it was revoked.
+    expires = f"({day} - 60 + ((g::bigint * 6007) % 700)::int)"
+    revoked = "g % 200 = 1"
     return [
         f"""INSERT INTO employer (id, name, nib, npwp, address, regency, sector, email, phone,
             created_at, updated_at)
@@ -98,13 +101,13 @@ def generator_statements(workers: int, employers: int, today: date) -> list[str]
             ({_sql_array(SECTORS)})[1 + g % {len(SECTORS)}], '', '', now(), now()
         FROM generate_series(1, {employers}) g""",
         f"""INSERT INTO worker (id, full_name, name_folded, sex, date_of_birth, place_of_birth,
-            nationality, address, regency, position, employer, current_permit_id, created_at,
-            updated_at)
+            nationality, address, regency, position, employer, current_permit_id,
+            permit_valid_until, created_at, updated_at)
         SELECT g, 'Worker ' || g, 'worker ' || g, CASE WHEN g % 5 = 0 THEN 'F' ELSE 'M' END,
             DATE '1970-01-01' + (g % 12000), 'Place', ({_sql_array(nationalities)})[1 + ((g::bigint * 7919) % 100)::int],
             'Jl. Bench', ({_sql_array(REGENCIES)})[1 + (((g::bigint * 104729) / 7) % {len(REGENCIES)})::int],
             'Engineer', CASE WHEN g % 100 = 0 THEN NULL ELSE 1 + (g * 31) % {employers} END,
-            g, now(), now()
+            g, CASE WHEN {revoked} THEN NULL ELSE {expires} END, now(), now()
         FROM generate_series(1, {workers}) g""",
         f"""INSERT INTO passport (id, worker, number, issuing_country, issued_on, expires_on,
             created_at)
@@ -118,10 +121,9 @@ def generator_statements(workers: int, employers: int, today: date) -> list[str]
                  ELSE ({_sql_array(WORK_INDEXES)})[1 + g % {len(WORK_INDEXES)}] END,
             'ITAS' || g, e - 365, e,
             CASE WHEN g % 100 = 0 THEN NULL ELSE 1 + (g * 31) % {employers} END,
-            NULL, TRUE, CASE WHEN g % 200 = 1 THEN e - 100 ELSE NULL END,
-            CASE WHEN g % 200 = 1 THEN 'bench' ELSE NULL END, NULL, now()
-        FROM (SELECT g, {day} - 60 + ((g::bigint * 6007) % 700)::int AS e
-              FROM generate_series(1, {workers}) g) s""",
+            NULL, TRUE, CASE WHEN {revoked} THEN e - 100 ELSE NULL END,
+            CASE WHEN {revoked} THEN 'bench' ELSE NULL END, NULL, now()
+        FROM (SELECT g, {expires} AS e FROM generate_series(1, {workers}) g) s""",
         "SELECT setval('employer_id_seq', (SELECT max(id) FROM employer))",
         "SELECT setval('worker_id_seq', (SELECT max(id) FROM worker))",
         "SELECT setval('passport_id_seq', (SELECT max(id) FROM passport))",
@@ -138,6 +140,14 @@ async def generate(url: str, workers: int, employers: int, today: date) -> None:
             await connection.execute(statement)
             label = " ".join(statement.split()[:3])
             print(f"  {label:<40} {time.perf_counter() - started:6.1f} s")
+        # The statistics count the worker's copy of its current permit: it must agree.
+        drifted = await connection.fetchval(
+            "SELECT count(*) FROM worker w LEFT JOIN permit p ON p.id = w.current_permit_id"
+            " WHERE w.permit_valid_until IS DISTINCT FROM"
+            " (CASE WHEN p.is_current AND p.revoked_on IS NULL THEN p.expires_on END)"
+        )
+        if drifted:
+            raise RuntimeError(f"{drifted} workers' permit_valid_until disagrees with permits")
     finally:
         await connection.close()
 

@@ -22,6 +22,7 @@ from litestar import Litestar
 
 from tka_registry.app import create_app
 from tka_registry.db import all_tables, bind, engine_for, is_sqlite, migrate
+from tka_registry.permits.current import drifted_workers
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.settings import Settings, load_settings
 
@@ -109,6 +110,9 @@ async def db(database_url: str) -> AsyncIterator[str]:
     bind(engine_for(database_url))
     await _empty_tables()
     yield database_url
+    # Whatever the test wrote, every worker's copy of its current permit still agrees.
+    drifted = await drifted_workers()
+    assert not drifted, f"workers whose current-permit copy disagrees with the permits: {drifted}"
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import itertools
 from datetime import date, timedelta
 
 from tka_registry.employers.tables import Employer
+from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.tables import Permit
 from tka_registry.rules.calendar import utc_now
 from tka_registry.workers.tables import Passport, Worker
@@ -89,6 +90,7 @@ async def permit(
             created_at=utc_now() - timedelta(days=30),
         )
     )
+    await refresh_current_permits([worker_id])
     return int(rows[0]["id"]), number
 
 

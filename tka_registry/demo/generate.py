@@ -21,6 +21,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.demo.people import BIRTH_PLACES, EMPLOYERS, NAMES, NATIONALITY_WEIGHTS, STREETS
 from tka_registry.employers.tables import Employer
+from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.tables import Permit
 from tka_registry.rules.calendar import add_years
 from tka_registry.rules.nationality import fold
@@ -244,10 +245,7 @@ async def _permits(
         ids = await _insert(Permit, rows)
         previous.update(zip(owners, ids, strict=True))
         total += len(ids)
-    await Worker.raw(
-        "UPDATE worker SET current_permit_id = (SELECT p.id FROM permit p"
-        " WHERE p.worker = worker.id AND p.is_current) WHERE current_permit_id IS NULL"
-    )
+    await refresh_current_permits(worker_ids)
     return total
 
 

@@ -2,8 +2,10 @@
 visa index; expiries per month ahead and new permits per month behind.
 
 "Valid" is the worker's current permit, not revoked and not past its last day (the day of
-expiry is still valid). The query filters narrow every count the same way. Months are grouped in
-Python from per-day counts so the SQL is the same on SQLite and PostgreSQL.
+expiry is still valid): ``worker.permit_valid_until`` is that day (permits.current keeps it), so
+a count needs the permit table only when a filter names the permit. The query filters narrow
+every count the same way. Months are grouped in Python from per-day counts so the SQL is the
+same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from tka_registry.settings import Settings
 from tka_registry.workers.queries import WorkerFilters, from_clause, where_clause
 from tka_registry.workers.tables import Worker
 
-VALID = "p.is_current AND p.revoked_on IS NULL AND p.expires_on >= {}"
+VALID = "w.permit_valid_until >= {}"
 MONTHS_SHOWN = 12
 
 
@@ -146,8 +148,9 @@ async def expiries_by_month(
     end = date.fromordinal(add_months(first, MONTHS_SHOWN).toordinal() - 1)
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
     rows = await Worker.raw(
-        f"SELECT p.expires_on AS day, count(*) AS n {from_clause(where, VALID)}"
-        f" WHERE {where} AND {VALID} AND p.expires_on <= {{}} GROUP BY p.expires_on",
+        f"SELECT w.permit_valid_until AS day, count(*) AS n {from_clause(where)}"
+        f" WHERE {where} AND {VALID} AND w.permit_valid_until <= {{}}"
+        " GROUP BY w.permit_valid_until",
         *arguments,
         today,
         end,

@@ -13,6 +13,7 @@ from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
+from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.rules import permits as rules
@@ -225,7 +226,7 @@ async def issue_permit(
         }
         rows = await Permit.insert(Permit(**values, is_current=True, created_at=now))
         permit_id = rows[0]["id"]
-        await Worker.update({Worker.current_permit_id: permit_id}).where(Worker.id == worker["id"])
+        await refresh_current_permits([worker["id"]])
         await record(actor, "permit.issue", "permit", permit_id, {"after": values})
     # Every issued permit gets its document; a failure is logged, not raised (downloads render a
     # missing one). Inside a caller's transaction (approvals) this runs before that commit.
@@ -251,6 +252,7 @@ async def revoke_permit(
         await Permit.update(
             {Permit.revoked_on: data.revoked_on, Permit.revocation_reason: data.revocation_reason}
         ).where(Permit.id == permit_id)
+        await refresh_current_permits([row["worker"]])
         await record(actor, "permit.revoke", "permit", permit_id, data.model_dump(mode="json"))
     return await get_permit(actor, permit_id, today=today, settings=settings)
 

@@ -28,6 +28,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
 from tka_registry.db import is_sqlite, write_transaction
 from tka_registry.employers.tables import Employer
+from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.service import _chain
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.settings import Settings
@@ -373,12 +374,8 @@ async def _issue_permits(plans: list[RowPlan], now: datetime) -> dict[int, int]:
     values = [(plan.permit_values or {}) | {"worker": plan.worker_id} | extra for plan in plans]
     inserted = await _insert(Permit, values)
     ids = {plan.line: permit_id for plan, permit_id in zip(plans, inserted, strict=True)}
-    # One statement points every worker of the batch at its new current permit.
-    workers = [plan.worker_id for plan in plans]
-    current = "(SELECT p.id FROM permit p WHERE p.worker = worker.id AND p.is_current)"
-    marks = _marks(len(workers))
-    sql = f"UPDATE worker SET current_permit_id = {current} WHERE id IN ({marks})"  # noqa: S608
-    await _fetch(sql, workers)
+    # Every plan here has its worker: new workers were inserted before their permits.
+    await refresh_current_permits([plan.worker_id for plan in plans if plan.worker_id])
     return ids
 
 

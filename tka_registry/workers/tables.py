@@ -20,8 +20,12 @@ class Worker(Table):
     regency = Varchar(length=100, null=False)
     position = Varchar(length=150, null=False)
     employer = ForeignKey(Employer, null=True, default=None, on_delete=OnDelete.restrict)
-    # The permit at the head of the worker's chain; kept in the same transaction as the permits.
+    # The permit at the head of the worker's chain; kept in the same transaction as the permits
+    # (permits.current).
     current_permit_id = Integer(null=True, default=None)
+    # The current permit's last day, None when there is none or it was revoked: a copy kept by
+    # permits.current.refresh_current_permits, so counts of valid permits need no join.
+    permit_valid_until = Date(null=True, default=None)
     created_at = Timestamptz(null=False)
     updated_at = Timestamptz(null=False)
 
