@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -151,18 +152,62 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
     )
     print(f"ours / plain = {ratio:.2f}x (target <= 0.40x)\n")
 
+    base_url = render.TEMPLATES_DIR.as_uri() + "/"
+
+    def variant(
+        source: str = html,
+        *,
+        html5_parser: bool = False,
+        html5_user_agent: bool = False,
+        stylesheets: list[weasyprint.CSS] | None = None,
+        pdf_variant: str | None = render.PDF_VARIANT,
+    ) -> Callable[[], bytes]:
+        """Our render with one lever changed: WeasyPrint's own parser, its HTML5 user-agent
+        stylesheet, other stylesheets or another PDF variant."""
+
+        def run() -> bytes:
+            if html5_parser:
+                document = weasyprint.HTML(
+                    string=source, base_url=base_url, url_fetcher=ours.fetcher
+                )
+                if not html5_user_agent:
+                    document._ua_stylesheets = lambda forms=False: [ours.user_agent]  # type: ignore[method-assign]
+            else:
+                document = render.PreparedHTML(
+                    ET.fromstring(source),  # noqa: S314 (our template's output)
+                    base_url=base_url,
+                    url_fetcher=ours.fetcher,
+                    user_agent=ours.user_agent,
+                )
+                if html5_user_agent:
+                    document._ua_stylesheets = weasyprint.HTML._ua_stylesheets.__get__(document)  # type: ignore[method-assign]
+            result = document.write_pdf(
+                stylesheets=ours.stylesheets if stylesheets is None else stylesheets,
+                font_config=ours.font_config,
+                pdf_variant=pdf_variant,
+                pdf_identifier=b"tka-registry",
+            )
+            return bytes(result or b"")
+
+        return run
+
     def fresh_stylesheets() -> bytes:
-        stylesheets = [
+        sheets = [
             ours.stylesheets[0],
             weasyprint.CSS(filename=render.STYLESHEET, font_config=ours.font_config),
         ]
-        result = weasyprint.HTML(string=html, url_fetcher=ours.fetcher).write_pdf(
-            stylesheets=stylesheets, font_config=ours.font_config, pdf_variant=render.PDF_VARIANT
-        )
-        return bytes(result or b"")
+        return variant(stylesheets=sheets)()
 
-    auto_layout = DocumentRenderer()
-    auto_layout.stylesheets.append(weasyprint.CSS(string="table { table-layout: auto; }"))
+    auto_layout = [*ours.stylesheets, weasyprint.CSS(string="table { table-layout: auto; }")]
+    # The two lines of a label or value as blocks, as before they were inline spans and <br/>.
+    block_lines = html.replace('<br/><span class="secondary">', '<span class="secondary">')
+    block_lines = block_lines.replace(
+        '<br/><span class="value-secondary">', '<span class="value-secondary">'
+    )
+    block_css = weasyprint.CSS(
+        string=".fields th .primary, .fields th .secondary, .fields td .value,"
+        " .fields td .value-secondary { display: block; }"
+    )
     qr_start = html.index('<img src="data:')
     no_qr_html = html.replace(html[qr_start : html.index(">", qr_start) + 1], "")
     report(
@@ -173,13 +218,17 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
                 html
             ),
             "fonts reused, stylesheet parsed every render": fresh_stylesheets,
-            "auto table layout instead of fixed": functools.partial(auto_layout.pdf, html),
-            "without pdf/a-3u": lambda: weasyprint.HTML(
-                string=html, url_fetcher=ours.fetcher
-            ).write_pdf(stylesheets=ours.stylesheets, font_config=ours.font_config),
-            "QR code left out (its inline PNG costs this much)": functools.partial(
-                ours.pdf, no_qr_html
+            "WeasyPrint's HTML5 parser instead of ElementTree": variant(html5_parser=True),
+            "WeasyPrint's full HTML5 user-agent stylesheet": variant(html5_user_agent=True),
+            "both: parser and full user-agent stylesheet": variant(
+                html5_parser=True, html5_user_agent=True
             ),
+            "label and value lines as blocks, not <br/>": variant(
+                block_lines, stylesheets=[*ours.stylesheets, block_css]
+            ),
+            "auto table layout instead of fixed": variant(stylesheets=auto_layout),
+            "without pdf/a-3u": variant(pdf_variant=None),
+            "QR code left out (its inline PNG costs this much)": variant(no_qr_html),
             "reference: plain template HTML without stylesheet": functools.partial(plain_pdf, html),
         },
         lever_rounds,

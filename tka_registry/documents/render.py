@@ -1,14 +1,18 @@
 """The one place that turns a document template and its data into PDF bytes.
 
 Each process builds one :class:`DocumentRenderer` (Jinja environment with autoescape, one
-WeasyPrint ``FontConfiguration``, stylesheets parsed once) and reuses it; that, the font choice
-and a flat layout make a render several times faster than a plain ``HTML(...).write_pdf()``
-(``bench/bench_documents.py`` measures each lever). The renderer fetches nothing from the network
-and no file outside ``templates/documents``.
+WeasyPrint ``FontConfiguration``, stylesheets parsed once) and reuses it. A render parses the
+template's output (well-formed XHTML) with the standard library's C XML parser instead of
+WeasyPrint's pure-Python HTML5 parser, and cascades a user-agent stylesheet cut down to the
+elements the templates use (``templates/documents/ua.css``) instead of the full HTML5 one.
+``bench/bench_documents.py`` measures each lever against a plain ``HTML(string=...).write_pdf()``.
+The renderer fetches nothing from the network and no file outside ``templates/documents``.
 """
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
@@ -17,7 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -46,10 +52,19 @@ __all__ = [
 
 # Bump whenever a template or the stylesheet changes what a document looks like: stored
 # documents record the version they were rendered with, and officers re-render older ones.
-TEMPLATE_VERSION = "documents-2"
+TEMPLATE_VERSION = "documents-3"
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
+UA_STYLESHEET = TEMPLATES_DIR / "ua.css"
+# Every element the document templates may use: ua.css gives each its HTML5 defaults.
+DOCUMENT_ELEMENTS = frozenset(
+    "html head title meta style body header main footer div p h1 h2 span strong br img"
+    " table colgroup col thead tbody tfoot tr th td".split()
+)
+# Characters XML 1.0 does not allow (C0 controls but tab and newlines, non-characters, lone
+# surrogates): dropped from every printed value, so no text from users can break the parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FONT_FAMILY = "Document Serif"
 # Chosen by measurement (bench/bench_documents.py): Noto Serif renders as fast as or faster than
 # DejaVu Serif (its subsetting is cheaper) and reads as a formal serif. Files are fixed so every
@@ -196,6 +211,38 @@ class LocalOnlyFetcher(URLFetcher):
         return any(path == root or root in path.parents for root in self.allowed)
 
 
+class PreparedHTML(HTML):
+    """A WeasyPrint document from an already parsed tree, with our own user-agent stylesheet.
+
+    ``HTML.__init__`` always parses with the pure-Python HTML5 parser; this sets the same five
+    attributes it sets after parsing (WeasyPrint 70, pinned in pyproject.toml; a test renders
+    each template both ways and compares the text) from a tree ElementTree's C parser built.
+    """
+
+    def __init__(
+        self, root: ET.Element, *, base_url: str, url_fetcher: URLFetcher, user_agent: CSS
+    ) -> None:
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
+        self.etree_element = self.wrapper_element.etree_element
+        self._user_agent = user_agent
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [self._user_agent]
+
+
+def xml_safe(value: object) -> object:
+    """``value`` with the characters XML forbids removed (Jinja ``finalize`` of every value).
+
+    Markup (a macro's output) is left as it is: the values inside it went through here already.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NOT_XML.sub("", value)
+    return value
+
+
 def font_face_css(family: str, files: dict[tuple[str, str], Path]) -> str:
     """``@font-face`` rules binding ``family`` to fixed font files, one per (weight, style)."""
     return "\n".join(
@@ -215,10 +262,12 @@ class DocumentRenderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=xml_safe,
         )
         self.font_config = FontConfiguration()
         self.fetcher = LocalOnlyFetcher([TEMPLATES_DIR])
         font_fetcher = LocalOnlyFetcher(font_files.values())
+        self.user_agent = CSS(filename=UA_STYLESHEET, url_fetcher=self.fetcher)
         self.stylesheets = [
             CSS(
                 string=font_face_css(FONT_FAMILY, font_files),
@@ -239,9 +288,13 @@ class DocumentRenderer:
         )
 
     def pdf(self, html: str) -> bytes:
-        """PDF/A-3u bytes of ``html`` laid out with the prepared fonts and stylesheets."""
-        document = HTML(
-            string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=self.fetcher
+        """PDF/A-3u bytes of ``html`` (well-formed XHTML, as every template writes) laid out with
+        the prepared fonts and stylesheets."""
+        document = PreparedHTML(
+            ET.fromstring(html),  # noqa: S314 (our own template output, values escaped)
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=self.fetcher,
+            user_agent=self.user_agent,
         )
         result = document.write_pdf(
             stylesheets=self.stylesheets,
