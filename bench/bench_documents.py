@@ -42,7 +42,6 @@ from tka_registry.documents import render, service, signing
 from tka_registry.documents.batch import render_many
 from tka_registry.documents.commands import render_all
 from tka_registry.documents.render import DocumentRenderer, PermitDocument
-from tka_registry.permits.tables import Permit
 from tka_registry.rules.calendar import jakarta_today, utc_now
 from tka_registry.settings import Settings, load_settings
 
@@ -376,8 +375,6 @@ async def measure_render_all(count: int) -> dict[int, tuple[int, float]]:
         await load_demo_data(
             workers=max(count, 50), seed=1, today=today, now=utc_now(), with_accounts=False
         )
-        # Demo permits carry no register number; a document needs one.
-        await Permit.raw("UPDATE permit SET register_number = 'REG-DEMO-' || id")
         # The backup API copies what is still in the WAL file too (a file copy would not).
         with (
             sqlite3.connect(folder / "one.sqlite3") as source,

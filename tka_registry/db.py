@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
@@ -101,12 +102,20 @@ async def close_database(engine: Engine[Any]) -> None:
         await cast(PostgresEngine, engine).close_connection_pool()
 
 
+# Work to do once the outermost write transaction of this task has committed (after_commit).
+_after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
+    "after_commit", default=None
+)
+
+
 @asynccontextmanager
 async def write_transaction(engine: Engine[Any]) -> AsyncIterator[None]:
     """One transaction for a change; joins the surrounding one when already inside it.
 
     SQLite takes the write lock up front (immediate) so concurrent read-then-write requests
-    wait their turn instead of failing with "database is locked".
+    wait their turn instead of failing with "database is locked". Work queued with
+    :func:`after_commit` runs once the outermost transaction has committed, and never after a
+    rollback.
     """
     if engine.transaction_exists():
         yield
@@ -117,8 +126,28 @@ async def write_transaction(engine: Engine[Any]) -> AsyncIterator[None]:
         )
     else:
         transaction = engine.transaction()
-    async with transaction:
-        yield
+    pending: list[Callable[[], Awaitable[None]]] = []
+    token = _after_commit.set(pending)
+    try:
+        async with transaction:
+            yield
+    finally:
+        _after_commit.reset(token)
+    for work in pending:
+        await work()
+
+
+async def after_commit(work: Callable[[], Awaitable[None]]) -> None:
+    """Run ``work`` once the surrounding write transaction commits; now when there is none.
+
+    For slow work that must not hold the write lock (rendering a document after an approval),
+    and that must not happen at all when the change is rolled back.
+    """
+    pending = _after_commit.get()
+    if pending is None:
+        await work()
+    else:
+        pending.append(work)
 
 
 async def migrate(engine: Engine[Any]) -> list[str]:

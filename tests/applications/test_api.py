@@ -100,6 +100,8 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     assert seen["permit"]["id"] == permit["id"]
     letter = await current_document(kind="approval", application_id=draft["id"])
     assert letter is not None
+    # The permit's own document was rendered once the approval had committed.
+    assert await current_document(kind="permit", permit_id=permit["id"]) is not None
     text = PdfReader(io.BytesIO(read_pdf_file(data_dir, letter))).pages[0]
     assert case["register_number"] in text.extract_text()
 

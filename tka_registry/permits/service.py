@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from piccolo.query.methods.select import Select
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
-from tka_registry.db import write_transaction
+from tka_registry.db import after_commit, write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
@@ -118,7 +119,7 @@ async def _sponsor(data: PermitIn, index: dict[str, Any], worker: dict[str, Any]
     return int(employer_id)
 
 
-async def _chain(head_id: int | None) -> list[rules.PermitSpan]:
+async def permit_chain(head_id: int | None) -> list[rules.PermitSpan]:
     """The worker's permits from the first to the current head, following ``supersedes``."""
     spans: list[rules.PermitSpan] = []
     while head_id is not None:
@@ -132,9 +133,11 @@ async def _chain(head_id: int | None) -> list[rules.PermitSpan]:
     return spans
 
 
-def _length_breaches(
+def length_breaches(
     data: PermitIn, index: dict[str, Any], chain: list[rules.PermitSpan], settings: Settings
 ) -> list[rules.RuleBreach]:
+    """What is wrong with the dates and length of a new permit after ``chain`` (its worker's
+    permits so far, oldest first); the issue and the spreadsheet import both check it."""
     breaches = rules.dates_breaches(data.issued_on, data.expires_on)
     if breaches:
         return breaches
@@ -195,8 +198,8 @@ async def issue_permit(
             .first()
         )
         _check_supersession(data, head, today)
-        problems = _length_breaches(
-            data, index, await _chain(head["id"] if head else None), settings
+        problems = length_breaches(
+            data, index, await permit_chain(head["id"] if head else None), settings
         )
         passport = (
             await Passport.select(Passport.number, Passport.expires_on)
@@ -228,11 +231,14 @@ async def issue_permit(
         permit_id = rows[0]["id"]
         await refresh_current_permits([worker["id"]])
         await record(actor, "permit.issue", "permit", permit_id, {"after": values})
-    # Every issued permit gets its document; a failure is logged, not raised (downloads render a
-    # missing one). Inside a caller's transaction (approvals) this runs before that commit.
+    # Every issued permit gets its document once the issue has committed (inside a caller's
+    # transaction, an approval's, after that one), so the render never holds the write lock; a
+    # failure is logged, not raised (downloads render a missing one).
     from tka_registry.documents.service import document_after_issue
 
-    await document_after_issue(permit_id, settings=settings, now=now, actor=actor)
+    await after_commit(
+        functools.partial(document_after_issue, permit_id, settings=settings, now=now, actor=actor)
+    )
     return await get_permit(actor, permit_id, today=today, settings=settings)
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from tka_registry.permits.schemas import PermitIn
-from tka_registry.permits.service import _length_breaches
+from tka_registry.permits.service import length_breaches
 from tka_registry.rules import permits as permit_rules
 from tka_registry.rules.nationality import fold
 from tka_registry.settings import Settings
@@ -351,7 +351,7 @@ async def _plan_permit(
     )
     # The same rules as a permit issued at the counter (permits.service).
     chain = await load_chain(head["id"] if head else None)
-    breaches = _length_breaches(data, index, chain, settings)
+    breaches = length_breaches(data, index, chain, settings)
     breaches += permit_rules.passport_cover_breaches(row.passport_expires_on, data.expires_on)
     if not index["requires_sponsor"]:
         employer_id = None

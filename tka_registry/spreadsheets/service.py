@@ -29,7 +29,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import is_sqlite, write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.permits.current import refresh_current_permits
-from tka_registry.permits.service import _chain
+from tka_registry.permits.service import permit_chain
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.columns import (
@@ -263,7 +263,13 @@ async def _plan_batch(
     for row in normalised:
         if isinstance(row, ImportRow):
             planned = await plan_row(
-                row, headers, lookups, registry, settings=settings, today=today, load_chain=_chain
+                row,
+                headers,
+                lookups,
+                registry,
+                settings=settings,
+                today=today,
+                load_chain=permit_chain,
             )
         else:
             planned = row
