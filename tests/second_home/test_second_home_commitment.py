@@ -163,3 +163,23 @@ async def test_only_approved_cases_take_proof_or_revocation(client, officer) -> 
         headers=officer,
     )
     assert revoke.status_code == 409
+
+
+async def test_the_principal_permit_is_revoked_with_its_case_not_on_its_own(
+    client, officer
+) -> None:
+    """Dependants never outlast the principal: revoking the principal's permit by itself is
+    refused with the way to do it; a dependant's permit can still be revoked alone."""
+    case = await approved_case(client, officer)
+    principal_permit = case["principal"]["permit"]["id"]
+    body = {"revoked_on": "2026-11-22", "revocation_reason": "Pemegang meninggalkan Indonesia"}
+    refused = await client.patch(f"/api/v1/permits/{principal_permit}", json=body, headers=officer)
+    assert refused.status_code == 409, refused.text
+    reason = refused.json()["errors"][0]["reason"]
+    assert f"/api/v1/second-home/{case['id']}/revocation" in reason
+    row = await Permit.select(Permit.revoked_on).where(Permit.id == principal_permit).first()
+    assert row == {"revoked_on": None}
+
+    dependant_permit = case["dependants"][0]["permit"]["id"]
+    alone = await client.patch(f"/api/v1/permits/{dependant_permit}", json=body, headers=officer)
+    assert alone.status_code == 200 and alone.json()["status"] == "revoked"

@@ -10,7 +10,7 @@ import pytest
 from tests.factories import PASSWORD, account, bearer, created, employer_body, signed_in
 from tests.security.conftest import csrf_token, serving
 from tka_registry.app import create_app
-from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY
+from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY, HSTS
 
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -36,6 +36,15 @@ async def test_security_headers_on_every_response(client, path: str) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_strict_transport_security_only_behind_https(client, db, settings) -> None:
+    assert "strict-transport-security" not in (await client.get("/health")).headers
+    app = create_app(settings.with_overrides(cookie_secure=True))
+    async with serving(app) as http:
+        for path in ("/health", "/tidak-ada", "/masuk"):
+            response = await http.get(path)
+            assert response.headers["strict-transport-security"] == HSTS, path
 
 
 async def test_api_viewer_gets_its_own_policy_but_still_no_framing(client) -> None:

@@ -243,12 +243,28 @@ async def issue_permit(
 
 
 async def revoke_permit(
-    actor: Actor, permit_id: int, data: PermitRevocation, *, today: date, settings: Settings
+    actor: Actor,
+    permit_id: int,
+    data: PermitRevocation,
+    *,
+    today: date,
+    settings: Settings,
+    with_case: bool = False,
 ) -> PermitOut:
+    """Revoke a permit. A Second Home principal's permit is revoked only ``with_case`` (by the
+    case's revocation, which takes the dependants' permits with it: they never outlast it)."""
     async with write_transaction(Permit._meta.db):
         row = await Permit.select().where(Permit.id == permit_id).first()
         if row is None:
             raise NotFound("id", f"no permit with id {permit_id}")
+        case_id = None if with_case else await _second_home_case_of(permit_id)
+        if case_id is not None:
+            raise Conflict(
+                "id",
+                f"permit {permit_id} is the principal's permit of Second Home case {case_id}:"
+                f" revoke the case (POST /api/v1/second-home/{case_id}/revocation) so that its"
+                " dependants' permits are revoked with it",
+            )
         if row["revoked_on"] is not None:
             raise Conflict("revoked_on", f"permit was revoked on {row['revoked_on'].isoformat()}")
         if data.revoked_on < row["issued_on"]:
@@ -261,6 +277,22 @@ async def revoke_permit(
         await refresh_current_permits([row["worker"]])
         await record(actor, "permit.revoke", "permit", permit_id, data.model_dump(mode="json"))
     return await get_permit(actor, permit_id, today=today, settings=settings)
+
+
+async def _second_home_case_of(permit_id: int) -> int | None:
+    """The approved Second Home case whose principal holds ``permit_id``, if any."""
+    from tka_registry.second_home.schemas import CaseStatus
+    from tka_registry.second_home.tables import SecondHomeCase
+
+    case = (
+        await SecondHomeCase.select(SecondHomeCase.id)
+        .where(
+            (SecondHomeCase.principal_permit_id == permit_id)
+            & (SecondHomeCase.status == CaseStatus.APPROVED)
+        )
+        .first()
+    )
+    return None if case is None else int(case["id"])
 
 
 def status_condition(status: str, alias: str = "p") -> str:

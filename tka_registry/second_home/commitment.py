@@ -102,7 +102,9 @@ async def revoke_case(
             permit = await Permit.select(Permit.revoked_on).where(Permit.id == permit_id).first()
             if permit is None or permit["revoked_on"] is not None:
                 continue  # revoked on its own already (a dependant who left, say)
-            await revoke_permit(actor, permit_id, revocation, today=today, settings=settings)
+            await revoke_permit(
+                actor, permit_id, revocation, today=today, settings=settings, with_case=True
+            )
             revoked.append(permit_id)
         await SecondHomeCase.update(
             {

@@ -32,6 +32,10 @@ SECURITY_HEADERS = {
 }
 
 
+# Behind HTTPS (TKA_COOKIE_SECURE=true) browsers are told to use nothing else for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def policy_for(path: str) -> str:
     """The Content-Security-Policy for a request path."""
     return API_VIEWER_POLICY if path.rstrip("/") in API_VIEWER_PATHS else CONTENT_SECURITY_POLICY
@@ -45,3 +49,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers["Content-Security-Policy"] = policy_for(scope.get("path", ""))
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    app = scope.get("app")
+    settings = app.state.get("settings") if app is not None else None
+    if settings is not None and settings.cookie_secure:  # served over HTTPS (README)
+        headers["Strict-Transport-Security"] = HSTS
