@@ -198,14 +198,16 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
         return variant(stylesheets=sheets)()
 
     auto_layout = [*ours.stylesheets, weasyprint.CSS(string="table { table-layout: auto; }")]
-    # The two lines of a label or value as blocks, as before they were inline spans and <br/>.
-    block_lines = html.replace('<br/><span class="secondary">', '<span class="secondary">')
-    block_lines = block_lines.replace(
-        '<br/><span class="value-secondary">', '<span class="value-secondary">'
+    # The two lines of a label or value as inline spans broken by <br/> instead of blocks.
+    inline_lines = html.replace(
+        '</span><span class="secondary">', '</span><br/><span class="secondary">'
     )
-    block_css = weasyprint.CSS(
+    inline_lines = inline_lines.replace(
+        '</span><span class="value-secondary">', '</span><br/><span class="value-secondary">'
+    )
+    inline_css = weasyprint.CSS(
         string=".fields th .primary, .fields th .secondary, .fields td .value,"
-        " .fields td .value-secondary { display: block; }"
+        " .fields td .value-secondary { display: inline; }"
     )
     qr_start = html.index('<img src="data:')
     no_qr_html = html.replace(html[qr_start : html.index(">", qr_start) + 1], "")
@@ -222,8 +224,8 @@ def per_document(rounds: int, lever_rounds: int, key: Ed25519PrivateKey) -> None
             "both: parser and full user-agent stylesheet": variant(
                 html5_parser=True, html5_user_agent=True
             ),
-            "label and value lines as blocks, not <br/>": variant(
-                block_lines, stylesheets=[*ours.stylesheets, block_css]
+            "label and value lines as inline spans and <br/>": variant(
+                inline_lines, stylesheets=[*ours.stylesheets, inline_css]
             ),
             "auto table layout instead of fixed": variant(stylesheets=auto_layout),
             "without pdf/a-3u": variant(pdf_variant=None),

@@ -135,28 +135,22 @@ async def sign_in(
 
 async def actor_for_token(token: str, *, now: datetime, address: str) -> Actor | None:
     """The account behind an unexpired, unrevoked token of an active account, else None."""
-    row = (
-        await AccessToken.select(
-            AccessToken.account.id,
-            AccessToken.account.email,
-            AccessToken.account.role,
-            AccessToken.account.employer,
-            AccessToken.account.is_active,
-        )
-        .where(
-            (AccessToken.token_hash == token_digest(token))
-            & (AccessToken.expires_at > now)
-            & AccessToken.revoked_at.is_null()
-        )
-        .first()
+    # Fixed SQL: every API request runs it, so it skips the query builder.
+    rows = await AccessToken.raw(
+        "SELECT a.id, a.email, a.role, a.employer, a.is_active"
+        " FROM access_token t JOIN account a ON a.id = t.account"
+        " WHERE t.token_hash = {} AND t.expires_at > {} AND t.revoked_at IS NULL",
+        token_digest(token),
+        now,
     )
-    if not row or not row["account.is_active"]:
+    if not rows or not rows[0]["is_active"]:
         return None
+    row = rows[0]
     return Actor(
-        account_id=row["account.id"],
-        email=row["account.email"],
-        role=row["account.role"],
-        employer_id=row["account.employer"],
+        account_id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        employer_id=row["employer"],
         address=address,
     )
 

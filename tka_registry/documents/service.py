@@ -373,19 +373,24 @@ async def download_permit_document(
     Officers and admins see every permit, an employer its own workers' permits; everyone else
     gets the same 404 as for a permit that does not exist.
     """
-    permit = (
-        await Permit.select(Permit.number, Permit.worker.employer)
-        .where(Permit.id == permit_id)
-        .first()
+    # One fixed statement for the permit, its worker's employer and its current document.
+    rows = await Permit.raw(
+        "SELECT p.number AS permit_number, w.employer AS owner, d.*"
+        " FROM permit p JOIN worker w ON w.id = p.worker"
+        " LEFT JOIN stored_document d ON d.permit = p.id AND d.kind = {} AND d.is_current"
+        " WHERE p.id = {}",
+        str(DocumentKind.PERMIT),
+        permit_id,
     )
-    own = permit is not None and permit["worker.employer"] == actor.employer_id
+    permit = rows[0] if rows else None
+    own = permit is not None and permit["owner"] == actor.employer_id
     if permit is None or not (actor.role in OFFICE_ROLES or (actor.is_employer and own)):
         raise NotFound("id", f"no permit with id {permit_id}")
-    stored = await current_document(kind=DocumentKind.PERMIT, permit_id=permit_id)
+    stored = _stored(permit) if permit["id"] is not None else None
     if stored is None:  # issued while its data was incomplete, or the render failed
         stored = await ensure_permit_document(permit_id, settings=settings, now=now)
     pdf = read_pdf_file(settings.data_dir, stored)
-    number = permit["number"]
+    number = permit["permit_number"]
     async with write_transaction(StoredDocument._meta.db):
         await record(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in number)
