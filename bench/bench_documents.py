@@ -350,6 +350,7 @@ async def measure_serving(rounds: int) -> dict[str, float]:
                 samples: dict[str, list[float]] = {
                     "baseline: read the stored file directly": [],
                     "read_pdf_file (read + SHA-256 check)": [],
+                    "GET /health in-process (the app's floor)": [],
                     "GET /api/v1/permits/{id}/document in-process": [],
                 }
                 for _ in range(rounds):
@@ -359,6 +360,8 @@ async def measure_serving(rounds: int) -> dict[str, float]:
                             path.read_bytes()
                         elif name.startswith("read_pdf_file"):
                             service.read_pdf_file(settings.data_dir, stored)
+                        elif name.startswith("GET /health"):
+                            assert (await client.get("/health")).status_code == 200
                         else:
                             response = await client.get(url, headers=officer)
                             assert response.status_code == 200, response.text
