@@ -197,3 +197,21 @@ async def test_a_valid_work_permit_is_flagged_and_blocks_approval(client, office
     assert refused.status_code == 409, refused.text
     assert work_permit["number"] in refused.json()["detail"]
     assert "Oliver Bennett" in refused.json()["detail"]
+
+
+async def test_the_public_track_page_finds_a_second_home_case(client, officer) -> None:
+    """The same /track page as for applications: register number and any passport on the case."""
+    case = await entered(client, officer, case_body())
+    child_passport = case["dependants"][1]["passport_number"]
+    page = await client.get(
+        "/track",
+        params={"register_number": case["register_number"], "passport_number": child_passport},
+    )
+    assert page.status_code == 200, page.text
+    assert case["register_number"] in page.text and 'data-case-status="draft"' in page.text
+    wrong = await client.get(
+        "/track",
+        params={"register_number": case["register_number"], "passport_number": "X1234567"},
+    )
+    assert wrong.status_code == 404 and "Tidak ada permohonan" in wrong.text
+    assert case["register_number"] not in wrong.text.split("</form>")[-1]

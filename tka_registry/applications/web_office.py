@@ -26,6 +26,7 @@ from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import DomainError, NotFound
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.second_home.service import track_second_home
 from tka_registry.web.forms import form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
 
@@ -178,13 +179,23 @@ class TrackPage(Controller):
         register_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
         passport_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template:
-        """Public: the status of one case, found by its register and passport numbers."""
-        result, missing = None, False
+        """Public: the status of one case, an application or a Second Home case, found by its
+        register number and a passport number on it."""
+        result: dict[str, str] | None = None
+        missing = False
         if register_number and passport_number:
             try:
-                result = await service.track(register_number, passport_number)
+                found = await service.track(register_number, passport_number)
+                result = {"register_number": found.register_number, "status": found.status}
             except NotFound:
-                missing = True
+                second_home = await track_second_home(register_number, passport_number)
+                if second_home is None:
+                    missing = True
+                else:
+                    result = {
+                        "register_number": second_home.register_number,
+                        "status": second_home.status,
+                    }
         values = {
             "register_number": register_number or "",
             "passport_number": passport_number or "",
