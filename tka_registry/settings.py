@@ -76,6 +76,9 @@ class Settings:
     second_home_proof_stages_days: tuple[int, ...] = (30, 14, 7, 0)
     # Public permit verifications allowed per client address and minute (issue 4).
     verify_rate_limit_per_minute: int = 30
+    # Sign-in attempts (page and API) allowed per client address and minute, on top of the
+    # per-account lockout.
+    signin_rate_limit_per_minute: int = 20
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,7 +19,7 @@ from tka_registry.audit.tables import AuditEntry
 from tka_registry.documents import signing
 from tka_registry.documents.render import TEMPLATE_VERSION
 from tka_registry.documents.tables import StoredDocument, Verification
-from tka_registry.documents.verification import AddressLimiter
+from tka_registry.security.rate_limits import AddressLimiter
 from tka_registry.settings import Settings
 from tka_registry.workers.tables import Worker
 

@@ -11,6 +11,7 @@ from tests.factories import PASSWORD, account, bearer, created, employer_body, s
 from tests.security.conftest import csrf_token, serving
 from tka_registry.app import create_app
 from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY, HSTS
+from tka_registry.security.rate_limits import AddressLimiter
 
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -178,6 +179,31 @@ async def test_lockout_after_five_failures_then_sign_in_after_it_passes(
     assert "try again in 1 minutes" in still.json()["detail"]
     clock.advance(minutes=1, seconds=1)
     assert (await http.post("/api/v1/auth/token", json=right)).status_code == 200
+
+
+async def test_one_address_trying_many_accounts_is_slowed_down(app, client, db) -> None:
+    """The lockout counts per account; the address limit catches one address guessing across
+    accounts, on the API and on the sign-in page alike."""
+    app.state.signin_limiter = AddressLimiter(limit=4)
+    emails = [await account("officer") for _ in range(3)]
+    answers = [
+        (
+            await client.post(
+                "/api/v1/auth/token", json={"email": email, "password": "tebakan salah"}
+            )
+        ).status_code
+        for email in emails
+    ]
+    assert answers == [401, 401, 401]
+    right = await client.post("/api/v1/auth/token", json={"email": emails[0], "password": PASSWORD})
+    assert right.status_code == 200  # the fourth attempt of the minute still goes through
+    over = await client.post("/api/v1/auth/token", json={"email": emails[1], "password": PASSWORD})
+    assert over.status_code == 429 and over.headers["retry-after"] == "60"
+    assert "too many sign-in attempts" in over.json()["detail"]
+    form = {"email": emails[2], "password": PASSWORD, "_csrf_token": await csrf_token(client)}
+    page = await client.post("/masuk", data=form)
+    assert page.status_code == 429
+    assert_clean(page)
 
 
 async def test_tokens_past_their_expiry_are_refused(clocked_client, clock, settings) -> None:

@@ -14,6 +14,7 @@ from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.accounts.roles import READERS
 from tka_registry.accounts.service import SignInRefused, revoke_token, sign_in
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep
+from tka_registry.security.rate_limits import signin_rate_limit
 
 
 class Credentials(BaseModel):
@@ -40,7 +41,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["accounts"]
 
-    @post("/token", opt=access(PUBLIC), status_code=200)
+    @post("/token", opt=access(PUBLIC), status_code=200, guards=[signin_rate_limit])
     async def issue_token(
         self,
         request: Request[Any, Any, Any],

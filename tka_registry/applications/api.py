@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Response, get, patch, post
-from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import TooManyRequestsException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
-from tka_registry.accounts.auth import PUBLIC, access, client_address
+from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
 from tka_registry.applications import decisions, service
 from tka_registry.applications.attachments import (
@@ -41,11 +38,11 @@ from tka_registry.applications.schemas import (
     TrackOut,
 )
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
-from tka_registry.documents.verification import AddressLimiter
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.rules import mrz
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
+from tka_registry.security.rate_limits import track_rate_limit
 
 CASE_ROLES = (*OFFICE_ROLES, Role.EMPLOYER)
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
@@ -55,19 +52,6 @@ FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, 
 class AttachmentUpload:
     kind: str
     file: UploadFile
-
-
-def track_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Refuse (429) an address over ``verify_rate_limit_per_minute`` lookups (per process)."""
-    state = connection.app.state
-    limiter = state.get("track_limiter")
-    if limiter is None:
-        limiter = AddressLimiter(state.settings.verify_rate_limit_per_minute)
-        state.track_limiter = limiter
-    if not limiter.allow(client_address(connection)):
-        raise TooManyRequestsException(
-            "too many lookups from this address: wait a minute", headers={"Retry-After": "60"}
-        )
 
 
 def mrz_fields(passport: mrz.MrzPassport) -> MrzOut:

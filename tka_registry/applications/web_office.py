@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.applications import decisions, service
-from tka_registry.applications.api import track_rate_limit
 from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus, DecisionIn
 from tka_registry.applications.web import (
     attachment_download,
@@ -27,6 +26,7 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import DomainError, NotFound
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.second_home.service import track_second_home
+from tka_registry.security.rate_limits import track_rate_limit
 from tka_registry.web.forms import form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
 

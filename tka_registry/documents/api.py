@@ -6,9 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.exceptions import TooManyRequestsException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
 from pydantic import BaseModel
 
@@ -16,7 +13,8 @@ from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.accounts.roles import OFFICE_ROLES, READERS
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents import service
-from tka_registry.documents.verification import AddressLimiter, VerificationOut, verify
+from tka_registry.documents.verification import VerificationOut, verify
+from tka_registry.security.rate_limits import verification_rate_limit
 
 
 class StoredDocumentOut(BaseModel):
@@ -28,24 +26,6 @@ class StoredDocumentOut(BaseModel):
     sha256: str
     size_bytes: int
     created_at: datetime
-
-
-def verification_rate_limit(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Refuse (429) a client address over ``verify_rate_limit_per_minute`` verifications.
-
-    The count lives in this process (see :class:`AddressLimiter`).
-    """
-    state = connection.app.state
-    limiter = state.get("verification_limiter")
-    if limiter is None:
-        limiter = AddressLimiter(state.settings.verify_rate_limit_per_minute)
-        state.verification_limiter = limiter
-    if not limiter.allow(client_address(connection)):
-        raise TooManyRequestsException(
-            "too many verifications from this address: wait a minute", headers={"Retry-After": "60"}
-        )
 
 
 class DocumentController(Controller):

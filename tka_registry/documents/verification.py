@@ -3,8 +3,6 @@ the least personal data (masked name, nationality, expiry). Every check is logge
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -106,29 +104,3 @@ async def verify(
             )
         )
     return answer
-
-
-class AddressLimiter:
-    """At most ``limit`` requests per ``period`` seconds from one client address.
-
-    Kept in this process's memory: with several worker processes each counts on its own, so a
-    shared store (database or Redis) is needed for one limit across them.
-    """
-
-    def __init__(self, limit: int, period: float = 60.0) -> None:
-        self.limit = limit
-        self.period = period
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, address: str, at: float | None = None) -> bool:
-        """Count a request from ``address``; False once it is over the limit."""
-        at = time.monotonic() if at is None else at
-        if len(self._seen) > 10_000:  # forget idle addresses so memory stays bounded
-            self._seen = {a: q for a, q in self._seen.items() if q and q[-1] > at - self.period}
-        window = self._seen.setdefault(address, deque())
-        while window and window[0] <= at - self.period:
-            window.popleft()
-        if len(window) >= self.limit:
-            return False
-        window.append(at)
-        return True

@@ -13,10 +13,10 @@ from litestar.params import FromPath
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.dependencies import Now, SettingsDep, Today
 from tka_registry.documents import signing
-from tka_registry.documents.api import verification_rate_limit
 from tka_registry.documents.labels import long_date
 from tka_registry.documents.service import signing_key
 from tka_registry.documents.verification import verify
+from tka_registry.security.rate_limits import verification_rate_limit
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
 

@@ -14,7 +14,6 @@ from litestar.status_codes import HTTP_200_OK
 
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
-from tka_registry.applications.api import track_rate_limit
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import read_pdf_file
 from tka_registry.errors import InvalidInput, NotFound
@@ -33,6 +32,7 @@ from tka_registry.second_home.schemas import (
     RevocationIn,
     TrackOut,
 )
+from tka_registry.security.rate_limits import track_rate_limit
 
 # Intelligence watches Second Home holders (conflicts, overdue proofs) but decides nothing.
 CASE_READERS = (*OFFICE_ROLES, Role.INTELLIGENCE)

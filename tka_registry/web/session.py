@@ -16,6 +16,7 @@ from tka_registry.accounts.roles import READERS, Actor
 from tka_registry.accounts.service import SignInRefused, normalise_email, revoke_token, sign_in
 from tka_registry.accounts.tables import Account
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep
+from tka_registry.security.rate_limits import signin_rate_limit
 from tka_registry.settings import Settings
 from tka_registry.web.forms import FormErrors, form_values
 from tka_registry.web.i18n import LANGUAGE_COOKIE, LANGUAGES, Gettext, translator
@@ -91,7 +92,7 @@ class SessionController(Controller):
         notice = _("You have signed out.") if signed_out else ""
         return _sign_in_page({"next": next_page or ""}, {}, notice=notice)
 
-    @post(SIGN_IN_PATH, opt=access(PUBLIC))
+    @post(SIGN_IN_PATH, opt=access(PUBLIC), guards=[signin_rate_limit])
     async def sign_in(
         self, request: Request[Any, Any, Any], settings: SettingsDep, now: Now
     ) -> Template | Redirect:
