@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import httpx
 
@@ -10,6 +12,7 @@ from tests.factories import account
 from tests.spreadsheets.office import messy_bytes, office_employers
 from tests.web.conftest import csrf_token, sign_in_page
 from tka_registry.settings import Settings
+from tka_registry.spreadsheets.web import KEPT_FOR_SECONDS
 from tka_registry.workers.tables import Worker
 
 PAGE = "/petugas/impor"
@@ -47,3 +50,27 @@ async def test_refused_file_and_other_roles(client: httpx.AsyncClient, settings:
     client.cookies.clear()
     await sign_in_page(client, await account("intelligence"))
     assert (await client.get(PAGE + "/")).status_code == 403
+
+
+async def test_an_upload_nobody_confirmed_is_removed_a_day_later(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await office_employers(settings)
+    await sign_in_page(client, await account("officer"))
+    token = await csrf_token(client, PAGE + "/")
+    files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
+    first = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
+    action = re.search(r'action="/petugas/impor/([0-9a-f]{32})"', first.text)
+    assert action is not None
+    kept = settings.data_dir / "imports" / f"{action.group(1)}.csv"
+    assert kept.is_file()
+    a_day_ago = time.time() - KEPT_FOR_SECONDS - 60
+    os.utime(kept, (a_day_ago, a_day_ago))
+
+    second = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
+    assert second.status_code == 200
+    assert not kept.exists()
+    assert len(list((settings.data_dir / "imports").glob("*.csv"))) == 1  # the new upload
+    confirm = {"_csrf_token": token, "mode": "partial", "file_name": "kantor.csv"}
+    late = await client.post(f"{PAGE}/{action.group(1)}", data=confirm)
+    assert late.status_code == 404 and "unggah berkas lagi" in late.text

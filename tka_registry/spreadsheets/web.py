@@ -1,14 +1,17 @@
 """The import page for officers: upload a CSV file, read the report of a dry run, confirm.
 
 The uploaded file is kept under ``TKA_DATA_DIR/imports/`` between the dry run and the
-confirmation (a browser cannot send the same file twice) and removed once imported.
+confirmation (a browser cannot send the same file twice) and removed once imported. An upload
+nobody confirmed is removed a day later (at the next upload): the sheets hold personal data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from tka_registry.web.i18n import language_of, translator
 
 BASE = "/petugas/impor"
 _TOKEN = re.compile(r"[0-9a-f]{32}")
+KEPT_FOR_SECONDS = 24 * 3600  # an unconfirmed upload is removed after this long
 
 
 def _imports_dir(settings: Settings) -> Path:
@@ -37,15 +41,27 @@ def _imports_dir(settings: Settings) -> Path:
 
 
 def _keep(upload: UploadFile, settings: Settings) -> tuple[str, Path] | None:
-    """Store the upload for the confirmation; None (and nothing kept) when it is too large."""
+    """Store the upload for the confirmation; None (and nothing kept) when it is too large.
+    Uploads older than a day that were never confirmed go first."""
+    folder = _imports_dir(settings)
+    _sweep(folder, time.time() - KEPT_FOR_SECONDS)
     token = secrets.token_hex(16)
-    kept = _imports_dir(settings) / f"{token}.csv"
+    kept = folder / f"{token}.csv"
     with kept.open("wb") as target:
         shutil.copyfileobj(upload.file, target)
     if kept.stat().st_size > settings.upload_max_bytes:
         kept.unlink()
         return None
     return token, kept
+
+
+def _sweep(folder: Path, older_than: float) -> None:
+    """Remove kept uploads last written before ``older_than`` (seconds since the epoch: file
+    times are the machine's own clock)."""
+    for path in folder.glob("*.csv"):
+        with contextlib.suppress(FileNotFoundError):  # confirmed by another request meanwhile
+            if path.stat().st_mtime < older_than:
+                path.unlink()
 
 
 def _kept(token: str, settings: Settings) -> Path | None:
