@@ -18,15 +18,23 @@ from tka_registry.workers.tables import Worker
 PAGE = "/petugas/impor"
 
 
-async def test_check_then_import_the_good_rows(
+async def _checked_upload(
     client: httpx.AsyncClient, settings: Settings
-) -> None:
+) -> tuple[str, httpx.Response]:
+    """An officer signs in and uploads the office's messy sheet for a check: (CSRF token, page)."""
     await office_employers(settings)
     await sign_in_page(client, await account("officer"))
     token = await csrf_token(client, PAGE + "/")
     files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
     checked = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
     assert checked.status_code == 200, checked.text
+    return token, checked
+
+
+async def test_check_then_import_the_good_rows(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    token, checked = await _checked_upload(client, settings)
     page = checked.text
     assert "Pemeriksaan saja: belum ada yang disimpan." in page
     assert "<td>PERUSAHAAN</td>" in page and "belum terdaftar" in page
@@ -55,11 +63,7 @@ async def test_refused_file_and_other_roles(client: httpx.AsyncClient, settings:
 async def test_an_upload_nobody_confirmed_is_removed_a_day_later(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
-    await office_employers(settings)
-    await sign_in_page(client, await account("officer"))
-    token = await csrf_token(client, PAGE + "/")
-    files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
-    first = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
+    token, first = await _checked_upload(client, settings)
     action = re.search(r'action="/petugas/impor/([0-9a-f]{32})"', first.text)
     assert action is not None
     kept = settings.data_dir / "imports" / f"{action.group(1)}.csv"
@@ -67,6 +71,7 @@ async def test_an_upload_nobody_confirmed_is_removed_a_day_later(
     a_day_ago = time.time() - KEPT_FOR_SECONDS - 60
     os.utime(kept, (a_day_ago, a_day_ago))
 
+    files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
     second = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
     assert second.status_code == 200
     assert not kept.exists()
