@@ -24,9 +24,3 @@ def qr_png_data_uri(url: str, *, border: int = 4, scale: int = 4) -> str:
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=scale, border=border)
     return PNG_DATA_PREFIX + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def qr_svg(url: str, *, border: int = 4) -> str:
-    """An ``<svg>`` element encoding ``url`` (error correction M), sized by CSS."""
-    code = segno.make(url, error="m", micro=False, boost_error=False)
-    return str(code.svg_inline(border=border, omitsize=True, dark="#000"))

@@ -6,8 +6,9 @@ to the audit log with the filters used; opening one person's record also records
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
@@ -36,6 +37,8 @@ from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.settings import Settings
 from tka_registry.workers.queries import WorkerFilters
 
+Counted = TypeVar("Counted")
+
 INTELLIGENCE = access(Role.INTELLIGENCE, Role.ADMIN)
 FILTERS = {"filters": Provide(provide_filters)}
 Filters = NamedDependency[WorkerFilters]
@@ -46,6 +49,20 @@ PurposeQuery = Annotated[str, QueryParameter(min_length=5, max_length=200)]
 
 async def audited(actor: Actor, action: str, filters: WorkerFilters, **more: object) -> None:
     await record(actor, action, "worker", "", {"filters": used(filters), **more})
+
+
+async def audited_stat(
+    name: str,
+    count: Callable[..., Awaitable[Counted]],
+    actor: Actor,
+    filters: WorkerFilters,
+    today: date,
+    settings: Settings,
+) -> Counted:
+    """One statistic of ``filters``, recorded as ``intelligence.stats`` with its ``name``."""
+    answer = await count(actor, filters, today=today, settings=settings)
+    await audited(actor, "intelligence.stats", filters, stat=name)
+    return answer
 
 
 def checked_purpose(purpose: str) -> str:
@@ -167,56 +184,50 @@ class StatsController(Controller):
     async def nationalities(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> NationalityStats:
-        answer = await stats.by_nationality(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="nationalities")
-        return answer
+        return await audited_stat(
+            "nationalities", stats.by_nationality, actor, filters, today, settings
+        )
 
     @get("/employers", opt=INTELLIGENCE)
     async def employers(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> EmployerStats:
-        answer = await stats.by_employer(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="employers")
-        return answer
+        return await audited_stat("employers", stats.by_employer, actor, filters, today, settings)
 
     @get("/regencies", opt=INTELLIGENCE)
     async def regencies(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> RegencyStats:
-        answer = await stats.by_regency(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="regencies")
-        return answer
+        return await audited_stat("regencies", stats.by_regency, actor, filters, today, settings)
 
     @get("/sectors", opt=INTELLIGENCE)
     async def sectors(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> SectorStats:
-        answer = await stats.by_sector(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="sectors")
-        return answer
+        return await audited_stat("sectors", stats.by_sector, actor, filters, today, settings)
 
     @get("/visa-indexes", opt=INTELLIGENCE)
     async def visa_indexes(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> VisaIndexStats:
-        answer = await stats.by_visa_index(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="visa_indexes")
-        return answer
+        return await audited_stat(
+            "visa_indexes", stats.by_visa_index, actor, filters, today, settings
+        )
 
     @get("/expiries", opt=INTELLIGENCE)
     async def expiries(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> MonthStats:
         """Valid permits expiring in each of the next 12 months."""
-        answer = await stats.expiries_by_month(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="expiries")
-        return answer
+        return await audited_stat(
+            "expiries", stats.expiries_by_month, actor, filters, today, settings
+        )
 
     @get("/new-permits", opt=INTELLIGENCE)
     async def new_permits(
         self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
     ) -> MonthStats:
         """Permits issued in each of the last 12 months."""
-        answer = await stats.new_permits_by_month(actor, filters, today=today, settings=settings)
-        await audited(actor, "intelligence.stats", filters, stat="new_permits")
-        return answer
+        return await audited_stat(
+            "new_permits", stats.new_permits_by_month, actor, filters, today, settings
+        )
