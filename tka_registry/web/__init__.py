@@ -83,9 +83,11 @@ How to add a page (e.g. for a business area ``applications``)
 
 from __future__ import annotations
 
-from litestar import Router
+from litestar import Router, get
 from litestar.config.csrf import CSRFConfig
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from litestar.types import ControllerRouterHandler
 
 from tka_registry.accounts.auth import PUBLIC, access
@@ -97,7 +99,15 @@ from tka_registry.web.portal import PortalController
 from tka_registry.web.session import SessionController
 from tka_registry.web.templating import STATIC_DIR, template_config
 
+
+@get("/favicon.ico", opt=access(PUBLIC), include_in_schema=False)
+async def favicon() -> Redirect:
+    """Browsers ask for /favicon.ico on pages without an icon link (the JSON API, PDFs)."""
+    return Redirect("/static/favicon.svg", status_code=HTTP_301_MOVED_PERMANENTLY)
+
+
 PAGE_HANDLERS: list[ControllerRouterHandler] = [
+    favicon,
     SessionController,
     AccountController,
     PortalController,
@@ -106,7 +116,7 @@ PAGE_HANDLERS: list[ControllerRouterHandler] = [
 
 
 def static_files() -> Router:
-    """``/static``: the pages' stylesheet and script, from the package (no CDN)."""
+    """``/static``: the pages' stylesheet, script and icon, from the package (no CDN)."""
     return create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt=access(PUBLIC), include_in_schema=False
     )
