@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import NOW
 from tests.factories import permit_body, worker_body
 from tests.spreadsheets.office import OFFICER, TODAY, messy_bytes, office_employers
+from tests.spreadsheets.workbooks import office_workbook, workbook_bytes
 from tka_registry.cli import main
 from tka_registry.db import bind, engine_for
 from tka_registry.permits.schemas import PermitIn
@@ -79,7 +80,8 @@ async def test_import_all_or_nothing_then_partial(
         (b"%PDF-1.7\n%binary", "berkas ini PDF, bukan CSV"),
         (b"", "berkas kosong"),
         (b"\r\n  \r\n", "berkas kosong"),
-        (b"PK\x03\x04excel", "buku kerja Excel"),
+        (b"PK\x03\x04excel", "buku kerja Excel ini rusak"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "buku kerja Excel lama (XLS)"),
         (b"Nama;Kewarganegaraan\r\nZhang Wei;Tiongkok\r\n", "kolom wajib tidak ada"),
     ],
 )
@@ -92,6 +94,21 @@ async def test_refused_files_exit_non_zero_and_change_nothing(
     code, out, err = await cli("import-workers", str(write_file(content)))
     assert code == 2 and reason in err and out == ""
     assert await _counts() == (0, 0, 0)
+
+
+async def test_a_workbook_sheet_is_chosen_by_name(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    settings: Settings,
+    write_file: WriteFile,
+) -> None:
+    await office_employers(settings)
+    data = workbook_bytes(office_workbook(notes_sheet_first=True))
+    path = write_file(data, "kantor.xlsx")
+    code, _, err = await cli("import-workers", str(path), "--sheet", "Rekap")
+    assert code == 2 and 'lembar "Rekap" tidak ada' in err and "Catatan, TKA 2026" in err
+    assert await _counts() == (0, 0, 0)
+    code, out, _ = await cli("import-workers", str(path), "--sheet", "TKA 2026")
+    assert code == 0 and "2 diimpor" in out and await _counts() == (2, 2, 0)
 
 
 async def test_missing_columns_are_named(

@@ -11,6 +11,7 @@ import pytest
 
 from tests.spreadsheets.files import MINIMAL_HEADER, csv_bytes
 from tka_registry.spreadsheets.reading import CHUNK_BYTES, SpreadsheetRefused, open_workers_csv
+from tka_registry.spreadsheets.workbook import open_workers_file
 
 ROW = ["René Müller", "L", "01/02/1985", "Prancis", "12AB34567", "01/02/2033"]
 
@@ -167,11 +168,12 @@ def test_callers_stream_stays_open() -> None:
     assert not stream.closed
 
 
-def xlsx_bytes() -> bytes:
+def zip_bytes(*names: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for name in names:
+            archive.writestr(name, "<workbook/>")
     return buffer.getvalue()
 
 
@@ -182,7 +184,8 @@ def xlsx_bytes() -> bytes:
         (b"\r\n  \r\n", "berkas kosong"),
         (b"\xef\xbb\xbf", "berkas kosong"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF"),
-        (xlsx_bytes(), "XLSX"),
+        (zip_bytes("xl/workbook.xml"), "buku kerja Excel ini rusak"),
+        (zip_bytes("word/document.xml"), "arsip ZIP, bukan buku kerja"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "XLS"),
         ("Nama,No. Paspor\r\n".encode("utf-16"), "UTF-16"),
         (b"Nama,Paspor\r\n\x00\x01\x02\x03", "biner"),
@@ -191,7 +194,7 @@ def xlsx_bytes() -> bytes:
 )
 def test_files_that_are_not_csv_are_refused_whole(data: bytes, reason: str) -> None:
     with pytest.raises(SpreadsheetRefused, match=reason):
-        open_workers_csv(io.BytesIO(data))
+        open_workers_file(io.BytesIO(data))
 
 
 def test_missing_required_columns_are_named_in_both_languages() -> None:

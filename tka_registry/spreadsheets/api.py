@@ -24,11 +24,13 @@ from tka_registry.spreadsheets.service import ImportReport, export_csv, import_w
 
 @dataclass
 class WorkersUpload:
-    """The multipart form: the CSV file, and whether to only report (the default) or save."""
+    """The multipart form: the workbook or CSV file, its sheet (default: the first with
+    recognisable headers), and whether to only report (the default) or save."""
 
     file: UploadFile
     dry_run: bool = True
     partial: bool = False
+    sheet: str | None = None
 
 
 class ProblemOut(BaseModel):
@@ -50,6 +52,7 @@ class ImportReportOut(BaseModel):
     file_name: str
     encoding: str
     delimiter: str
+    sheet: str
     ignored_columns: list[str]
     dry_run: bool
     partial: bool
@@ -83,6 +86,7 @@ def report_out(report: ImportReport) -> ImportReportOut:
         file_name=report.file_name,
         encoding=report.layout.encoding,
         delimiter=report.layout.delimiter,
+        sheet=report.layout.sheet,
         ignored_columns=list(report.layout.ignored_headers),
         dry_run=report.dry_run,
         partial=report.partial,
@@ -125,6 +129,7 @@ async def import_upload(
             partial=upload.partial,
             dry_run=upload.dry_run,
             file_name=os.path.basename(upload.file.filename or "upload.csv"),
+            sheet=upload.sheet or None,
         )
     except SpreadsheetRefused as refused:
         raise InvalidInput("file", refused.reason.text(settings.language)) from None

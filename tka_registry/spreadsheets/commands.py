@@ -50,9 +50,13 @@ _WORDS = {
 
 def register(subparsers: Subparsers) -> None:
     importing = subparsers.add_parser(
-        "import-workers", help="import workers from a CSV file (see docs/import-columns.md)"
+        "import-workers",
+        help="import workers from an Excel workbook or a CSV file (see docs/import-columns.md)",
     )
-    importing.add_argument("file", type=Path, help="the CSV file")
+    importing.add_argument("file", type=Path, help="the workbook (.xlsx) or CSV file")
+    importing.add_argument(
+        "--sheet", default=None, help="the workbook's sheet (default: the first with headers)"
+    )
     importing.add_argument(
         "--dry-run", action="store_true", help="report what would happen; save nothing"
     )
@@ -101,6 +105,7 @@ def run_import(arguments: argparse.Namespace, settings: Settings) -> int:
                 partial=arguments.partial,
                 dry_run=arguments.dry_run,
                 file_name=arguments.file.name,
+                sheet=arguments.sheet,
                 on_row=print_rejected,
             )
         except SpreadsheetRefused as refused:

@@ -31,23 +31,6 @@ DELIMITERS = (",", ";")
 _SIGNATURES: tuple[tuple[bytes, Reason], ...] = (
     (b"%PDF", Reason("berkas ini PDF, bukan CSV", "this file is a PDF, not a CSV file")),
     (
-        b"PK\x03\x04",
-        Reason(
-            "berkas ini buku kerja Excel (XLSX) atau ZIP, bukan CSV; di Excel pilih "
-            "Simpan Sebagai > CSV UTF-8",
-            "this file is an Excel workbook (XLSX) or ZIP, not CSV; in Excel use "
-            "Save As > CSV UTF-8",
-        ),
-    ),
-    (
-        b"\xd0\xcf\x11\xe0",
-        Reason(
-            "berkas ini buku kerja Excel lama (XLS), bukan CSV; di Excel pilih "
-            "Simpan Sebagai > CSV UTF-8",
-            "this file is an old Excel workbook (XLS), not CSV; in Excel use Save As > CSV UTF-8",
-        ),
-    ),
-    (
         codecs.BOM_UTF16_LE,
         Reason(
             "berkas ini teks UTF-16 (Unicode Text), bukan CSV; di Excel pilih "
@@ -73,12 +56,15 @@ class SpreadsheetRefused(Exception):
 
 @dataclass(frozen=True)
 class Layout:
-    """What was detected about a file: encoding, delimiter and which column is which."""
+    """What was detected about a file: encoding, delimiter and which column is which.
+
+    A workbook has ``encoding`` "xlsx", no delimiter, and the ``sheet`` read."""
 
     encoding: str
     delimiter: str
     headers: Mapping[str, str]
     ignored_headers: tuple[str, ...]
+    sheet: str = ""
 
 
 class WorkersSheet:
@@ -108,7 +94,7 @@ class WorkersSheet:
         if not header_text.strip():
             raise SpreadsheetRefused(_EMPTY)
         written = next(csv.reader([header_text], delimiter=delimiter), [])
-        layout, fields = _match_headers(written, encoding, delimiter)
+        layout, fields = match_headers(written, encoding, delimiter)
         return layout, header_lines, fields
 
     def __iter__(self) -> Iterator[RawRow]:
@@ -246,8 +232,8 @@ def _detect_delimiter(header_text: str) -> str:
     return max(DELIMITERS, key=score)
 
 
-def _match_headers(
-    written: list[str], encoding: str, delimiter: str
+def match_headers(
+    written: list[str], encoding: str, delimiter: str, sheet: str = ""
 ) -> tuple[Layout, list[str | None]]:
     """Each written header's field (None for ignored), refusing duplicates and missing columns."""
     fields: list[str | None] = []
@@ -278,4 +264,5 @@ def _match_headers(
                 "required columns missing: " + ", ".join(column.english for column in missing),
             )
         )
-    return Layout(encoding, delimiter, MappingProxyType(headers), tuple(ignored)), fields
+    layout = Layout(encoding, delimiter, MappingProxyType(headers), tuple(ignored), sheet)
+    return layout, fields

@@ -40,7 +40,8 @@ from tka_registry.spreadsheets.columns import (
     normalise_row,
 )
 from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_key, plan_row
-from tka_registry.spreadsheets.reading import Layout, WorkersSheet, open_workers_csv
+from tka_registry.spreadsheets.reading import Layout
+from tka_registry.spreadsheets.workbook import OpenSheet, open_workers_file
 from tka_registry.spreadsheets.writing import iter_workers_csv
 from tka_registry.workers.tables import Passport, Worker
 
@@ -100,16 +101,19 @@ async def import_workers(
     partial: bool = False,
     dry_run: bool = False,
     file_name: str = "",
+    sheet: str | None = None,
     on_row: Callable[[RowReport], None] | None = None,
 ) -> ImportReport:
-    """Import a workers CSV file (a path or a binary stream); answers the per-row report.
+    """Import a workers list, an Excel workbook (``sheet`` names the sheet, default the first
+    with recognisable headers) or a CSV file, from a path or a binary stream; answers the
+    per-row report.
 
     Raises :class:`~tka_registry.spreadsheets.reading.SpreadsheetRefused` for a file that is not
     a usable workers list; nothing is written then.
     """
-    with open_workers_csv(source) as sheet:
+    with open_workers_file(source, sheet) as opened:
         name = file_name or (os.path.basename(source) if isinstance(source, str) else "")
-        report = ImportReport(name, sheet.layout, partial, dry_run)
+        report = ImportReport(name, opened.layout, partial, dry_run)
 
         def note(row: RowReport) -> None:
             report.add(row)
@@ -118,11 +122,11 @@ async def import_workers(
 
         registry = await _load_registry()
         engine = Worker._meta.db
-        batches = _batches(sheet)
+        batches = _batches(opened)
         if partial and not dry_run:
             for batch in batches:
                 async with write_transaction(engine):
-                    await _import_batch(actor, batch, sheet, registry, settings, today, now, note)
+                    await _import_batch(actor, batch, opened, registry, settings, today, now, note)
             report.committed = True
             if report.counts["imported"] or report.counts["updated"]:
                 async with write_transaction(engine):
@@ -130,7 +134,9 @@ async def import_workers(
             return report
         try:
             async with write_transaction(engine):
-                await _import_pipelined(actor, batches, sheet, registry, settings, today, now, note)
+                await _import_pipelined(
+                    actor, batches, opened, registry, settings, today, now, note
+                )
                 if dry_run or report.counts["rejected"]:
                     raise _RollBack
                 if report.counts["imported"] or report.counts["updated"]:
@@ -141,7 +147,7 @@ async def import_workers(
     return report
 
 
-def _batches(sheet: WorkersSheet) -> Iterator[list[RawRow]]:
+def _batches(sheet: OpenSheet) -> Iterator[list[RawRow]]:
     rows = iter(sheet)
     while batch := list(itertools.islice(rows, BATCH_ROWS)):
         yield batch
@@ -164,6 +170,7 @@ async def _record_summary(actor: Actor, report: ImportReport) -> None:
         "counts": report.counts,
         "encoding": report.layout.encoding,
         "delimiter": report.layout.delimiter,
+        "sheet": report.layout.sheet,
     }
     await record(actor, "spreadsheet.import", "spreadsheet", report.file_name[:40], details)
 
@@ -198,7 +205,7 @@ async def _lookups(rows: list[ImportRow]) -> Lookups:
 async def _import_batch(
     actor: Actor,
     batch: list[RawRow],
-    sheet: WorkersSheet,
+    sheet: OpenSheet,
     registry: Registry,
     settings: Settings,
     today: date,
@@ -214,7 +221,7 @@ async def _import_batch(
 async def _import_pipelined(
     actor: Actor,
     batches: Iterator[list[RawRow]],
-    sheet: WorkersSheet,
+    sheet: OpenSheet,
     registry: Registry,
     settings: Settings,
     today: date,
@@ -247,7 +254,7 @@ async def _import_pipelined(
 
 async def _plan_batch(
     normalised: list[ImportRow | RowErrors],
-    sheet: WorkersSheet,
+    sheet: OpenSheet,
     registry: Registry,
     settings: Settings,
     today: date,

@@ -1,4 +1,5 @@
-"""The import page for officers: upload a CSV file, read the report of a dry run, confirm.
+"""The import page for officers: upload an Excel workbook or a CSV file, read the report of a
+dry run, confirm.
 
 The uploaded file is kept under ``TKA_DATA_DIR/imports/`` between the dry run and the
 confirmation (a browser cannot send the same file twice) and removed once imported. An upload
@@ -76,7 +77,7 @@ def _discard(kept: Path) -> None:
 def _page(context: dict[str, Any], status_code: int = 200) -> Template:
     return Template(
         template_name="spreadsheets/import.html",
-        context={"base": BASE, "errors": {}, "report": None, **context},
+        context={"base": BASE, "errors": {}, "report": None, "sheet": None, **context},
         status_code=status_code,
     )
 
@@ -109,15 +110,20 @@ class SpreadsheetPages(Controller):
     ) -> Template:
         """Keep the upload and show what importing it would do (nothing is saved)."""
         _ = translator(request)
-        upload = (await request.form()).get("file")
+        form = await request.form()
+        upload = form.get("file")
+        sheet = str(form.get("sheet") or "").strip()[:100] or None
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return _page({"errors": {"file": _("Choose a CSV file")}}, status_code=400)
+            message = _("Choose an Excel workbook or a CSV file")
+            return _page({"errors": {"file": message}}, status_code=400)
         stored = _keep(upload, settings)
         if stored is None:
             message = _("The file is too large: use tka-registry import-workers")
             return _page({"errors": {"file": message}}, status_code=400)
         token, kept = stored
-        return await _run(request, actor, settings, today, now, kept, token, upload.filename)
+        return await _run(
+            request, actor, settings, today, now, kept, token, upload.filename, sheet=sheet
+        )
 
     @post("/{token:str}", opt=access(*OFFICE_ROLES))
     async def confirm(
@@ -139,6 +145,7 @@ class SpreadsheetPages(Controller):
         return await _run(
             request, actor, settings, today, now, kept, token, values.get("file_name", ""),
             dry_run=False, partial=values.get("mode") == "partial",
+            sheet=values.get("sheet") or None,
         )  # fmt: skip
 
 
@@ -154,17 +161,19 @@ async def _run(
     *,
     dry_run: bool = True,
     partial: bool = False,
+    sheet: str | None = None,
 ) -> Template:
     language = language_of(request)
     name = Path(file_name).name[:200] or "upload.csv"
     try:
         report = await import_workers(
             actor, str(kept), settings=settings, today=today, now=now,
-            dry_run=dry_run, partial=partial, file_name=name,
+            dry_run=dry_run, partial=partial, file_name=name, sheet=sheet,
         )  # fmt: skip
     except SpreadsheetRefused as refused:
         _discard(kept)
-        return _page({"errors": {"file": refused.reason.text(language)}}, status_code=400)
+        context = {"errors": {"file": refused.reason.text(language)}, "sheet": sheet}
+        return _page(context, status_code=400)
     if report.committed:
         _discard(kept)
     return _page({**_report_context(report, language), "token": token, "file_name": name})
