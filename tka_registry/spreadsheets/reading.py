@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType, TracebackType
-from typing import IO
+from typing import IO, Self
 
 from tka_registry.spreadsheets.cells import Reason
 from tka_registry.spreadsheets.columns import COLUMNS, RawRow, field_for_header
@@ -67,7 +67,31 @@ class Layout:
     sheet: str = ""
 
 
-class WorkersSheet:
+class OpenSheet:
+    """A workers list being read (CSV or a workbook's sheet): its ``layout``, its rows when
+    iterated, and a context manager that closes it."""
+
+    layout: Layout
+
+    def __iter__(self) -> Iterator[RawRow]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class WorkersSheet(OpenSheet):
     """An open workers CSV file. Iterate it for :class:`RawRow` objects; close it when done
     (it is a context manager). Build it with :func:`open_workers_csv`."""
 
@@ -134,17 +158,6 @@ class WorkersSheet:
             self._text = None
         if self._owned:
             self._binary.close()
-
-    def __enter__(self) -> WorkersSheet:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def open_workers_csv(source: str | os.PathLike[str] | IO[bytes]) -> WorkersSheet:

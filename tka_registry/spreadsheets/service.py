@@ -40,8 +40,8 @@ from tka_registry.spreadsheets.columns import (
     normalise_row,
 )
 from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_key, plan_row
-from tka_registry.spreadsheets.reading import Layout
-from tka_registry.spreadsheets.workbook import OpenSheet, open_workers_file
+from tka_registry.spreadsheets.reading import Layout, OpenSheet
+from tka_registry.spreadsheets.workbook import open_workers_file
 from tka_registry.spreadsheets.writing import iter_workers_csv
 from tka_registry.workers.tables import Passport, Worker
 

@@ -18,7 +18,6 @@ import tempfile
 import zipfile
 from collections.abc import Generator, Iterator
 from datetime import date, datetime, time
-from types import TracebackType
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
@@ -34,6 +33,7 @@ from tka_registry.spreadsheets.reading import (
     CHUNK_BYTES,
     SPOOL_MEMORY_BYTES,
     Layout,
+    OpenSheet,
     SpreadsheetRefused,
     WorkersSheet,
     match_headers,
@@ -82,7 +82,7 @@ _NOT_WORKBOOK = Reason(
 
 def open_workers_file(
     source: str | os.PathLike[str] | IO[bytes], sheet: str | None = None
-) -> WorkersSheet | WorkbookSheet:
+) -> OpenSheet:
     """Open a workers list, an Excel workbook or a CSV file told apart by their first bytes,
     and read its header. ``sheet`` names the workbook's sheet (default: the first with
     recognisable headers); a CSV file has none. Raises :class:`SpreadsheetRefused`."""
@@ -186,7 +186,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-class WorkbookSheet:
+class WorkbookSheet(OpenSheet):
     """One sheet of an open workbook; iterate it for :class:`RawRow` objects (line = the
     sheet's row number) and close it when done. Build it with :func:`open_workers_file`."""
 
@@ -307,17 +307,6 @@ class WorkbookSheet:
         if self._owned:
             self._binary.close()
 
-    def __enter__(self) -> WorkbookSheet:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 def _header_row(rows: Iterator[tuple[int, list[dict[str, Any]]]]) -> list[str] | None:
     """The header texts by column (from column A), when one of the top rows names enough
@@ -333,7 +322,3 @@ def _header_row(rows: Iterator[tuple[int, list[dict[str, Any]]]]) -> list[str] |
         if known >= HEADER_MIN_KNOWN:
             return texts
     return None
-
-
-# An open workers list of either kind: both give ``layout`` and :class:`RawRow` objects.
-OpenSheet = WorkersSheet | WorkbookSheet
