@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import date
 
+from tests.system.serving import tka as run_command
 from tka_registry.accounts.tables import Account
 from tka_registry.employers.tables import Employer
 from tka_registry.permits.tables import Permit
@@ -15,15 +15,7 @@ from tka_registry.workers.tables import Passport, Worker
 
 def tka(database_url: str, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = os.environ | {"TKA_DATABASE_URL": database_url, "TKA_SECRET_KEY": "cli-test"}
-    return subprocess.run(
-        [sys.executable, "-m", "tka_registry.cli", *arguments],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_command(env, *arguments, stdin=stdin)
 
 
 async def test_migrate_is_idempotent(db) -> None:

@@ -28,6 +28,7 @@ from tka_registry.audit.web import AuditPages
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
 from tka_registry.documents.api import DocumentController
+from tka_registry.documents.keys import ensure_signing_key
 from tka_registry.documents.web import VerificationPageController
 from tka_registry.employers.api import EmployerController
 from tka_registry.http_errors import EXCEPTION_HANDLERS
@@ -88,6 +89,8 @@ def create_app(
     async def database(app: Litestar) -> AsyncIterator[None]:
         await open_database(engine)
         try:
+            # Refuses to start rather than sign with a key other processes do not know.
+            await ensure_signing_key(settings, now=clock())
             yield
         finally:
             await close_database(engine)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -23,6 +25,9 @@ from tka_registry.sqlite_engine import ReusingSQLiteEngine
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
 
+# A row clashed with a unique index or a constraint, on either engine.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+
 
 def all_tables() -> list[type[Table]]:
     """Every table of the registry, parents before children."""
@@ -30,7 +35,7 @@ def all_tables() -> list[type[Table]]:
     from tka_registry.alerts.tables import AlertRun, Reminder
     from tka_registry.applications.tables import Application, ApplicationEvent, Attachment
     from tka_registry.audit.tables import AuditEntry
-    from tka_registry.documents.tables import StoredDocument, Verification
+    from tka_registry.documents.tables import SigningKey, StoredDocument, Verification
     from tka_registry.employers.tables import Employer
     from tka_registry.permits.tables import Permit, VisaIndex
     from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
@@ -54,6 +59,7 @@ def all_tables() -> list[type[Table]]:
         AlertRun,
         SecondHomeCase,
         SecondHomeDependant,
+        SigningKey,
     ]
 
 

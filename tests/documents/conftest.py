@@ -19,8 +19,8 @@ BASE_URL = "https://tka.imigrasi-palembang.go.id"
 
 
 @pytest.fixture(scope="session")
-def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Ed25519PrivateKey:
-    return signing.load_or_create_signing_key(tmp_path_factory.mktemp("keys"))
+def signing_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import stat
 import string
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tka_registry.documents import signing
@@ -107,26 +107,30 @@ def test_permit_statement_normalises_fields() -> None:
     assert statement == STATEMENT
 
 
-def test_key_is_created_once_with_owner_only_mode(tmp_path: Path) -> None:
-    first = signing.load_or_create_signing_key(tmp_path / "keys")
-    key_file = tmp_path / "keys" / signing.KEY_FILE_NAME
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    again = signing.load_or_create_signing_key(tmp_path / "keys")
-    assert signing.public_key_pem(first) == signing.public_key_pem(again)
-    assert list((tmp_path / "keys").iterdir()) == [key_file]  # no draft files left behind
+def _key_file(folder: Path, mode: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file = folder / signing.KEY_FILE_NAME
+    key_file.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(mode)
+    return key_file
 
 
-def test_each_folder_gets_its_own_key(tmp_path: Path) -> None:
-    one = signing.load_or_create_signing_key(tmp_path / "a")
-    two = signing.load_or_create_signing_key(tmp_path / "b")
-    assert signing.public_key_pem(one) != signing.public_key_pem(two)
+def test_key_file_of_an_older_installation_is_read(tmp_path: Path) -> None:
+    key_file = _key_file(tmp_path, 0o600)
+    key = signing.load_signing_key_file(key_file)
+    assert signing.public_key_pem(key).startswith("-----BEGIN PUBLIC KEY-----")
 
 
 def test_readable_key_file_is_refused(tmp_path: Path) -> None:
-    signing.load_or_create_signing_key(tmp_path)
-    (tmp_path / signing.KEY_FILE_NAME).chmod(0o644)
+    key_file = _key_file(tmp_path, 0o644)
     with pytest.raises(signing.InsecureKeyFile):
-        signing.load_or_create_signing_key(tmp_path)
+        signing.load_signing_key_file(key_file)
 
 
 def test_published_public_key_verifies_offline(signing_key: Ed25519PrivateKey) -> None:

@@ -16,16 +16,14 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tka_registry.accounts.roles import OFFICE_ROLES, Actor
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.documents import signing
+from tka_registry.documents.keys import CurrentKey, current_signing_key
 from tka_registry.documents.render import (
     TEMPLATE_VERSION,
     DecisionLetter,
@@ -42,7 +40,6 @@ from tka_registry.workers.tables import Passport, Worker
 log = logging.getLogger("tka_registry.documents")
 
 DOCUMENTS_FOLDER = "documents"
-KEYS_FOLDER = "keys"
 
 
 class DocumentKind(StrEnum):
@@ -102,19 +99,6 @@ def _stored(row: dict[str, Any]) -> StoredFile:
         permit_id=row["permit"],
         application_id=row["application_id"],
     )
-
-
-# --- keys ------------------------------------------------------------------------------------
-
-
-@cache
-def _signing_key(folder: str) -> Ed25519PrivateKey:
-    return signing.load_or_create_signing_key(Path(folder))
-
-
-def signing_key(settings: Settings) -> Ed25519PrivateKey:
-    """The office's signing key under ``data_dir/keys``, generated there on first use."""
-    return _signing_key(str((settings.data_dir / KEYS_FOLDER).resolve()))
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -244,12 +228,14 @@ def _address(worker: dict[str, Any]) -> str:
     return address
 
 
-def _verify_url(settings: Settings, permit: dict[str, Any], worker: dict[str, Any]) -> str:
+def _verify_url(
+    settings: Settings, key: CurrentKey, permit: dict[str, Any], worker: dict[str, Any]
+) -> str:
     statement = signing.permit_statement(
         permit["number"], worker["full_name"], worker["nationality"], permit["expires_on"]
     )
     try:
-        token = signing.sign_permit(signing_key(settings), statement)
+        token = signing.sign_permit(key.private_key, statement)
     except ValueError:
         return ""  # reported as missing: the number cannot be written in a token
     return signing.verify_url(settings.base_url, token)
@@ -258,6 +244,7 @@ def _verify_url(settings: Settings, permit: dict[str, Any], worker: dict[str, An
 async def permit_documents(ids: list[int], settings: Settings) -> dict[int, PermitDocument]:
     """The document data of each permit in ``ids`` (unknown ids are left out); few queries."""
     documents: dict[int, PermitDocument] = {}
+    key = await current_signing_key(settings)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         permits = await Permit.select().where(Permit.id.is_in(chunk))
@@ -296,7 +283,7 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
                 issued_on=permit["issued_on"],
                 expires_on=permit["expires_on"],
                 address=_address(worker),
-                verify_url=_verify_url(settings, permit, worker),
+                verify_url=_verify_url(settings, key, permit, worker),
                 employer_name=employer,
                 # A Second Home holder (no sponsor) has no position on the document.
                 position=worker["position"] if employer else None,

@@ -3,14 +3,13 @@
 A token is ``base64url(payload) + "." + base64url(signature)`` without padding. The payload is a
 compact statement ``version|permit number|holder's initials|nationality|expiry (ISO date)`` signed
 with Ed25519, so anyone holding the published public key can check a paper permit offline. The
-private key is generated on first use and kept in a file readable by its owner only.
+keys themselves are kept in the database (``documents/keys.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -162,37 +161,12 @@ def verify_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{token}"
 
 
-def _write_new_key(key_file: Path) -> None:
-    """Write a fresh key beside ``key_file`` and link it into place; the first writer wins."""
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}.{os.urandom(4).hex()}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(draft, key_file)  # atomic; fails if another process created the key first
-        except FileExistsError:
-            pass
-    finally:
-        draft.unlink(missing_ok=True)
+def load_signing_key_file(key_file: Path) -> Ed25519PrivateKey:
+    """The Ed25519 key of a PEM file, as versions before issue 16 kept it under
+    ``TKA_DATA_DIR/keys`` (read by ``tka-registry migrate`` into the database).
 
-
-def load_or_create_signing_key(folder: Path) -> Ed25519PrivateKey:
-    """The office's Ed25519 signing key from ``folder``, generated there (mode 0600) on first use.
-
-    Raises :class:`InsecureKeyFile` when the existing file is readable by group or others.
+    Raises :class:`InsecureKeyFile` when the file is readable by group or others.
     """
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key_file = folder / KEY_FILE_NAME
-    if not key_file.exists():
-        _write_new_key(key_file)
     if key_file.stat().st_mode & 0o077:
         raise InsecureKeyFile(f"{key_file} must be readable by its owner only (chmod 600)")
     key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)

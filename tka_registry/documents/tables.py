@@ -1,7 +1,7 @@
 """Stored documents (PDF bytes kept under ``data_dir/documents`` by SHA-256) and the log of
 public verifications."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -36,3 +36,18 @@ class Verification(Table):
     address = Varchar(length=64, null=False)
     outcome = Varchar(length=12, null=False)  # valid | expired | revoked | superseded | invalid
     permit_id = Integer(null=True, default=None)  # null for an invalid token
+
+
+class SigningKey(Table):
+    """An Ed25519 key that signs the tokens in permit QR codes (see documents/keys.py).
+
+    The private half is wrapped (AES-256-GCM) with a key derived from TKA_SECRET_KEY. The one
+    key with an empty ``retired_on`` signs; every key verifies.
+    """
+
+    id: Serial
+    kid = Varchar(length=32, null=False, unique=True)  # base32 of the public key's SHA-256
+    public_key = Text(null=False)  # PEM, SubjectPublicKeyInfo
+    wrapped_private_key = Text(null=False)
+    valid_from = Timestamptz(null=False)
+    retired_on = Timestamptz(null=True, default=None)

@@ -13,8 +13,8 @@ from litestar.params import FromPath
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.dependencies import Now, SettingsDep, Today
 from tka_registry.documents import signing
+from tka_registry.documents.keys import current_signing_key
 from tka_registry.documents.labels import long_date
-from tka_registry.documents.service import signing_key
 from tka_registry.documents.verification import verify
 from tka_registry.security.rate_limits import verification_rate_limit
 
@@ -50,7 +50,7 @@ class VerificationPageController(Controller):
     @get("/public-key", opt=access(PUBLIC), media_type="application/x-pem-file")
     async def public_key(self, settings: SettingsDep) -> Response[str]:
         """The Ed25519 public key (PEM) that checks a token's signature offline."""
-        pem = signing.public_key_pem(signing_key(settings))
+        pem = signing.public_key_pem((await current_signing_key(settings)).private_key)
         return Response(pem, media_type="application/x-pem-file")
 
     @get("/{token:str}", opt=access(PUBLIC), guards=[verification_rate_limit])
