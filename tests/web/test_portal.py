@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import httpx
 import pytest
@@ -11,61 +10,7 @@ import pytest
 from tests.factories import account
 from tests.web.conftest import sign_in_page
 from tests.web.seed import seed_workforce
-from tka_registry.web.dashboard import dashboard_row, ordered, parse_sort
-from tka_registry.workers.schemas import CurrentPermit, WorkerSummary
-
-TODAY = date(2026, 11, 22)
-
-
-def _worker(worker_id: int, name: str, expires_on: date | None, status: str = "") -> WorkerSummary:
-    permit = None
-    if expires_on is not None:
-        permit = CurrentPermit(
-            id=worker_id,
-            number=f"N{worker_id}",
-            kind="ITAS",
-            visa_index="E23C",
-            expires_on=expires_on,
-            status=status,
-        )
-    return WorkerSummary(
-        id=worker_id,
-        full_name=name,
-        sex="M",
-        date_of_birth=date(1985, 1, 1),
-        nationality="CHN",
-        nationality_name="China",
-        regency="Kota Palembang",
-        position="Engineer",
-        employer_id=1,
-        passport_number=None,
-        current_permit=permit,
-    )
-
-
-def test_action_groups_come_first_whatever_the_sort() -> None:
-    rows = [
-        dashboard_row(_worker(1, "Ana", date(2027, 5, 31), "active"), TODAY),
-        dashboard_row(_worker(2, "Budi", date(2026, 12, 1), "expiring"), TODAY),
-        dashboard_row(_worker(3, "Chen", date(2026, 11, 21), "expired"), TODAY),
-        dashboard_row(_worker(4, "Dewi", None), TODAY),
-        dashboard_row(_worker(5, "Eko", date(2026, 11, 1), "expired"), TODAY),
-    ]
-    by_expiry = [r.worker.id for r in ordered(rows, "expiry", descending=False)]
-    assert by_expiry == [5, 3, 2, 4, 1]
-    by_name_desc = [r.worker.id for r in ordered(rows, "name", descending=True)]
-    assert by_name_desc == [5, 3, 2, 4, 1]
-    by_name = [r.worker.id for r in ordered(rows, "name", descending=False)]
-    assert by_name == [3, 5, 2, 4, 1]
-
-
-def test_days_and_overstay_come_from_the_permit_rules() -> None:
-    overstay = dashboard_row(_worker(1, "A", date(2026, 11, 21), "expired"), TODAY)
-    assert overstay.overstay_days == 1 and overstay.days_to_expiry == -1
-    last_day = dashboard_row(_worker(2, "B", TODAY, "expiring"), TODAY)
-    assert last_day.overstay_days == 0 and last_day.days_to_expiry == 0
-    revoked = dashboard_row(_worker(3, "C", date(2026, 1, 1), "revoked"), TODAY)
-    assert revoked.days_to_expiry is None and revoked.overstay_days == 0 and revoked.needs_action
+from tka_registry.workers.board import parse_sort
 
 
 @pytest.mark.parametrize(
@@ -122,7 +67,9 @@ async def test_officer_home_counts_and_role_separation(client: httpx.AsyncClient
     await sign_in_page(client, await account("officer"))
     home = await client.get("/petugas")
     numbers = re.findall(r'summary-card__number">(\d+)<', home.text)
-    assert numbers == ["1", "1", "2"]  # overstay, expiring, valid (both employers)
+    assert numbers == ["1", "1", "2", "1"]  # overstay, expiring, valid, without (both employers)
+    order = re.findall(r'data-status="(\w+)"', home.text)
+    assert order == ["expired", "expiring", "none", "active", "active"]
     assert (await client.get("/portal")).status_code == 403
 
 

@@ -12,7 +12,7 @@ from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.employers.tables import Employer
-from tka_registry.web.dashboard import employer_dashboard, parse_sort
+from tka_registry.web.dashboard import board_context
 from tka_registry.workers.service import get_worker
 
 
@@ -27,23 +27,24 @@ class PortalController(Controller):
         settings: SettingsDep,
         today: Today,
         sort: Annotated[str | None, QueryParameter(name="urut")] = None,
+        search: Annotated[str | None, QueryParameter(name="cari")] = None,
+        group: Annotated[str | None, QueryParameter(name="status")] = None,
+        page: Annotated[int, QueryParameter(name="halaman", ge=1, le=1_000_000)] = 1,
     ) -> Template:
-        key, descending = parse_sort(sort)
-        board = await employer_dashboard(
-            actor, sort=key, descending=descending, today=today, settings=settings
+        """The employer's workers, those needing action first, 50 a page."""
+        context = await board_context(
+            actor,
+            sort=sort,
+            search=search,
+            group=group,
+            page=page,
+            today=today,
+            settings=settings,
         )
         employer = await Employer.select(Employer.name).where(Employer.id == actor.employer_id)
-        return Template(
-            template_name="portal/dashboard.html",
-            context={
-                "board": board,
-                "employer_name": employer[0]["name"] if employer else "",
-                "sort": key,
-                "descending": descending,
-                "today": today,
-                "window_days": settings.extension_window_days,
-            },
-        )
+        context["employer_name"] = employer[0]["name"] if employer else ""
+        context["worker_href"] = "/portal/pekerja/"
+        return Template(template_name="portal/dashboard.html", context=context)
 
     @get("/pekerja/{worker_id:int}", opt=access(Role.EMPLOYER))
     async def worker(

@@ -1,0 +1,239 @@
+"""The "needs action" board of workers: employers' and officers' dashboards, paginated in SQL.
+
+Workers in overstay come first, then permits inside the extension window, then workers without a
+valid permit, then the rest; within each group the column the visitor chose. The grouping, the
+order, the filters and the page are one SQL statement, the counts per group a second one, so a
+page never fetches more rows than it shows and an overstayer is first whatever its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.rules.nationality import fold
+from tka_registry.rules.permits import days_to_expiry, overstay_days
+from tka_registry.settings import Settings
+from tka_registry.workers.tables import Worker
+
+PAGE_SIZE = 50
+
+# Groups in the order they are shown, each with the statuses it holds. Overstay first (PP
+# 28/2019 fines run daily), then permits inside the extension window, then workers who have no
+# valid permit at all; everything else (valid, and any status not named here) last.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "overstay": ("expired",),
+    "expiring": ("expiring",),
+    "without_permit": ("none", "revoked"),
+    "active": ("active",),
+}
+OTHER_GROUP = "active"
+ACTION_GROUPS = ("overstay", "expiring", "without_permit")
+
+SORT_KEYS = ("expiry", "name", "nationality", "position")
+DEFAULT_SORT = "expiry"
+
+
+def status_sql(today: date, window_days: int) -> tuple[str, list[Any]]:
+    """SQL for the status of the current permit ``p`` of worker ``w`` ('none' without one).
+
+    The one place this module names the status conditions; they are those of
+    ``permits.service.status_condition`` and ``rules.permits.permit_status``.
+    """
+    edge = date.fromordinal(today.toordinal() + window_days)
+    sql = (
+        "CASE WHEN p.id IS NULL THEN 'none'"
+        " WHEN p.revoked_on IS NOT NULL THEN 'revoked'"
+        " WHEN NOT p.is_current THEN 'superseded'"
+        " WHEN p.expires_on < {} THEN 'expired'"
+        " WHEN p.expires_on <= {} THEN 'expiring'"
+        " ELSE 'active' END"
+    )
+    return sql, [today, edge]
+
+
+def _rank_sql(column: str) -> str:
+    """The group's position (0 first) of a row whose status is in ``column``."""
+    cases = " ".join(
+        f"WHEN {column} IN ({', '.join(repr(s) for s in statuses)}) THEN {rank}"
+        for rank, statuses in enumerate(GROUPS.values())
+        if statuses != GROUPS[OTHER_GROUP]
+    )
+    return f"CASE {cases} ELSE {list(GROUPS).index(OTHER_GROUP)} END"
+
+
+def group_of(status: str) -> str:
+    return next((g for g, statuses in GROUPS.items() if status in statuses), OTHER_GROUP)
+
+
+# Sort columns of the outer query ``t``; a missing value (no permit, a revoked one) goes last.
+_SORT_SQL = {
+    "name": "t.name_folded",
+    "nationality": "t.nationality",
+    "position": "t.position_folded",
+    "expiry": "t.live_expires_on",
+}
+
+
+def parse_sort(text: str | None) -> tuple[str, bool]:
+    """``name`` or ``-name`` into (key, descending); unknown keys fall back to the default."""
+    text = text or DEFAULT_SORT
+    descending = text.startswith("-")
+    key = text.removeprefix("-")
+    if key not in SORT_KEYS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the visitor narrowed the board to: a name search and one group."""
+
+    q: str = ""
+    group: str | None = None  # a key of GROUPS
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: int
+    full_name: str
+    passport_number: str | None
+    nationality: str
+    position: str
+    employer_id: int | None
+    permit_kind: str | None
+    permit_visa_index: str | None
+    permit_expires_on: date | None
+    status: str  # a permit status, or "none" without a permit
+    days_to_expiry: int | None  # negative once expired; None without a live permit
+    overstay_days: int
+
+    @property
+    def group(self) -> str:
+        return group_of(self.status)
+
+    @property
+    def needs_action(self) -> bool:
+        return self.group in ACTION_GROUPS
+
+
+@dataclass(frozen=True)
+class Board:
+    rows: list[BoardRow]
+    counts: dict[str, int]  # per group, over the scope and search (not the group filter)
+    total: int  # rows matching the filters, across pages
+    page: int  # 1-based
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _inner(
+    actor: Actor, filters: BoardFilters, today: date, settings: Settings
+) -> tuple[str, list[Any]]:
+    """The scoped, searched rows with their status, as a sub-select ``t``."""
+    status, arguments = status_sql(today, settings.extension_window_days)
+    clauses: list[str] = []
+    if actor.is_employer:
+        clauses.append("w.employer = {}")
+        arguments.append(actor.employer_id)
+    if filters.q.strip():
+        escaped = fold(filters.q.strip()).replace("\\", "\\\\").replace("%", "\\%")
+        clauses.append("w.name_folded LIKE {} ESCAPE '\\'")
+        arguments.append("%" + escaped.replace("_", "\\_") + "%")
+    where = " AND ".join(clauses) or "1 = 1"
+    sql = (
+        "SELECT w.id, w.full_name, w.name_folded, w.nationality, w.position,"  # noqa: S608
+        " lower(w.position) AS position_folded, w.employer, p.kind AS permit_kind,"
+        " p.visa_index AS permit_visa_index, p.expires_on AS permit_expires_on,"
+        " CASE WHEN p.revoked_on IS NULL THEN p.expires_on END AS live_expires_on,"
+        f" {status} AS status"
+        " FROM worker w LEFT JOIN permit p ON p.id = w.current_permit_id"
+        f" WHERE {where}"
+    )
+    return sql, arguments
+
+
+async def board_counts(
+    actor: Actor, filters: BoardFilters, *, today: date, settings: Settings
+) -> dict[str, int]:
+    """Workers per group in the actor's scope matching the search (one statement)."""
+    inner, arguments = _inner(actor, filters, today, settings)
+    rows = await Worker.raw(
+        f"SELECT t.status, count(*) AS n FROM ({inner}) t GROUP BY t.status",  # noqa: S608
+        *arguments,
+    )
+    counts = dict.fromkeys(GROUPS, 0)
+    for row in rows:
+        counts[group_of(row["status"])] += row["n"]
+    return counts
+
+
+async def board(
+    actor: Actor,
+    filters: BoardFilters,
+    *,
+    sort: str,
+    descending: bool,
+    page: int,
+    today: date,
+    settings: Settings,
+    page_size: int = PAGE_SIZE,
+) -> Board:
+    """One page of the board: ``page_size`` rows at most, groups first, then ``sort``."""
+    counts = await board_counts(actor, filters, today=today, settings=settings)
+    total = counts[filters.group] if filters.group in GROUPS else sum(counts.values())
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    inner, arguments = _inner(actor, filters, today, settings)
+    where = "1 = 1"
+    if filters.group in GROUPS:
+        marks = ", ".join("{}" for _ in GROUPS[filters.group])
+        where = f"t.status IN ({marks})"
+        arguments.extend(GROUPS[filters.group])
+    key = _SORT_SQL[sort]
+    direction = "DESC" if descending else "ASC"
+    # Constants of this module only; every value travels as a parameter.
+    sql = (
+        "SELECT t.*, (SELECT pp.number FROM passport pp WHERE pp.worker = t.id"  # noqa: S608
+        "  ORDER BY pp.issued_on DESC, pp.id DESC LIMIT 1) AS passport_number"
+        f" FROM ({inner}) t WHERE {where}"
+        f" ORDER BY {_rank_sql('t.status')}, CASE WHEN {key} IS NULL THEN 1 ELSE 0 END,"
+        f" {key} {direction}, t.name_folded, t.id LIMIT {{}} OFFSET {{}}"
+    )
+    rows = await Worker.raw(sql, *arguments, page_size, (page - 1) * page_size)
+    return Board(
+        rows=[_row(row, today) for row in rows],
+        counts=counts,
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    # SQLite answers a sub-select's dates as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _row(row: dict[str, Any], today: date) -> BoardRow:
+    expires_on = _as_date(row["permit_expires_on"])
+    live = _as_date(row["live_expires_on"])
+    return BoardRow(
+        id=row["id"],
+        full_name=row["full_name"],
+        passport_number=row["passport_number"],
+        nationality=row["nationality"],
+        position=row["position"],
+        employer_id=row["employer"],
+        permit_kind=row["permit_kind"],
+        permit_visa_index=row["permit_visa_index"],
+        permit_expires_on=expires_on,
+        status=row["status"],
+        days_to_expiry=days_to_expiry(live, today) if live is not None else None,
+        overstay_days=overstay_days(live, today) if live is not None else 0,
+    )
