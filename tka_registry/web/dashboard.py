@@ -6,12 +6,13 @@ page's query (``urut`` sort, ``cari`` search, ``status`` group, ``halaman`` page
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from tka_registry.accounts.roles import Actor
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+
+from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.errors import InvalidInput
-from tka_registry.settings import Settings
 from tka_registry.workers.board import GROUPS, BoardFilters, board, parse_sort
 
 MAX_SEARCH = 200
@@ -27,15 +28,14 @@ def board_filters(search: str | None, group: str | None) -> BoardFilters:
     return BoardFilters(q=search, group=group or None)
 
 
-async def board_context(
-    actor: Actor,
-    *,
-    sort: str | None,
-    search: str | None,
-    group: str | None,
-    page: int,
-    today: date,
-    settings: Settings,
+async def provide_board_page(
+    actor: CurrentActor,
+    settings: SettingsDep,
+    today: Today,
+    sort: Annotated[str | None, QueryParameter(name="urut")] = None,
+    search: Annotated[str | None, QueryParameter(name="cari")] = None,
+    group: Annotated[str | None, QueryParameter(name="status")] = None,
+    page: Annotated[int, QueryParameter(name="halaman", ge=1, le=1_000_000)] = 1,
 ) -> dict[str, Any]:
     """What ``_board.html`` needs: one page of the board and the page's own choices."""
     key, descending = parse_sort(sort)
@@ -57,3 +57,8 @@ async def board_context(
         "group": filters.group,
         "window_days": settings.extension_window_days,
     }
+
+
+# A page handler takes ``board: BoardPage`` with ``dependencies=BOARD``.
+BoardPage = NamedDependency[dict[str, Any]]
+BOARD = {"board": Provide(provide_board_page)}

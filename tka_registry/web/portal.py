@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.response import Template
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.employers.tables import Employer
-from tka_registry.web.dashboard import board_context
+from tka_registry.web.dashboard import BOARD, BoardPage
 from tka_registry.workers.service import get_worker
 
 
@@ -20,30 +18,15 @@ class PortalController(Controller):
     path = "/portal"
     include_in_schema = False
 
-    @get("/", opt=access(Role.EMPLOYER))
-    async def dashboard(
-        self,
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        sort: Annotated[str | None, QueryParameter(name="urut")] = None,
-        search: Annotated[str | None, QueryParameter(name="cari")] = None,
-        group: Annotated[str | None, QueryParameter(name="status")] = None,
-        page: Annotated[int, QueryParameter(name="halaman", ge=1, le=1_000_000)] = 1,
-    ) -> Template:
+    @get("/", opt=access(Role.EMPLOYER), dependencies=BOARD)
+    async def dashboard(self, actor: CurrentActor, board: BoardPage) -> Template:
         """The employer's workers, those needing action first, 50 a page."""
-        context = await board_context(
-            actor,
-            sort=sort,
-            search=search,
-            group=group,
-            page=page,
-            today=today,
-            settings=settings,
-        )
         employer = await Employer.select(Employer.name).where(Employer.id == actor.employer_id)
-        context["employer_name"] = employer[0]["name"] if employer else ""
-        context["worker_href"] = "/portal/pekerja/"
+        context = {
+            **board,
+            "employer_name": employer[0]["name"] if employer else "",
+            "worker_href": "/portal/pekerja/",
+        }
         return Template(template_name="portal/dashboard.html", context=context)
 
     @get("/pekerja/{worker_id:int}", opt=access(Role.EMPLOYER))
