@@ -143,6 +143,9 @@ def is_known_code(code: str) -> bool:
     )
 
 
+# Cached: lists name every row's nationality, and pycountry's look-up dominated a worker list.
+# Only known codes are cached (an unknown one raises), so the cache is bounded by the code list.
+@cache
 def nationality_name(code: str, language: str = "en") -> str:
     """The country name of a canonical code in English (``en``) or Indonesian (``id``)."""
     if code in ICAO_CODES:
