@@ -44,6 +44,16 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.INTELLIGENCE: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
 }
 
+# A permit's status as a tag on pages ("none": the worker has no permit).
+STATUS_LABELS = {
+    "active": N_("Valid"),
+    "expiring": N_("Expiring soon"),
+    "expired": N_("Overstay"),
+    "revoked": N_("Revoked"),
+    "superseded": N_("Superseded"),
+    "none": N_("No permit"),
+}
+
 HOMES: dict[str, str] = {Role.EMPLOYER: "/portal", Role.OFFICER: "/petugas"}
 
 
