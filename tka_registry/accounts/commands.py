@@ -27,6 +27,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_create(arguments: argparse.Namespace, settings: Settings) -> int:
+    if (arguments.role == Role.EMPLOYER) != (arguments.employer_id is not None):
+        return fail("--employer-id is needed for the employer role, and only for it")
     password = sys.stdin.readline().rstrip("\r\n")
 
     async def work() -> int:

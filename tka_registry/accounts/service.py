@@ -35,7 +35,7 @@ async def create_account(
     if role not in set(Role):
         raise InvalidInput("role", f'unknown role "{role}": one of {", ".join(Role)}')
     if (role == Role.EMPLOYER) != (employer_id is not None):
-        raise InvalidInput("employer_id", "an employer account needs --employer-id; others none")
+        raise InvalidInput("employer_id", "an employer account needs employer_id; others none")
     problem = password_problem(password)
     if problem:
         raise InvalidInput("password", problem)
