@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -90,6 +91,44 @@ def bind(engine: Engine[Any]) -> None:
 
 def is_sqlite(engine: Engine[Any]) -> bool:
     return engine.engine_type == "sqlite"
+
+
+async def drop_not_null(engine: Engine[Any], table: str, columns: Sequence[str]) -> None:
+    """Let ``columns`` of ``table`` hold NULL, with NULL as their default (for migrations;
+    ``table`` and ``columns`` are the code's own names, never input).
+
+    SQLite cannot alter a column; dropping NOT NULL and changing a default are the edits its
+    documentation allows on the stored schema text, in one transaction with the schema version
+    bumped (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes").
+    """
+    if not is_sqlite(engine):
+        for column in columns:
+            await engine.run_ddl(
+                f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP NOT NULL, '
+                f'ALTER COLUMN "{column}" SET DEFAULT NULL'
+            )
+        return
+    async with engine.transaction():
+        found = await engine.run_ddl(
+            f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'"  # noqa: S608
+        )
+        sql = found[0]["sql"]
+        for column in columns:
+            definition = re.search(
+                rf'"{column}" [A-Z]+(\(\d+\))?( UNIQUE)? NOT NULL DEFAULT [^,)\s]+', sql
+            )
+            if definition is None:
+                raise RuntimeError(f"{table}.{column}: no NOT NULL column definition to change")
+            loose = re.sub(r" NOT NULL DEFAULT [^,)\s]+$", " DEFAULT NULL", definition.group(0))
+            sql = sql.replace(definition.group(0), loose)
+        version = (await engine.run_ddl("PRAGMA schema_version"))[0]["schema_version"]
+        await engine.run_ddl("PRAGMA writable_schema = ON")
+        quoted = sql.replace("'", "''")
+        await engine.run_ddl(
+            f"UPDATE sqlite_master SET sql = '{quoted}' WHERE type = 'table' AND name = '{table}'"  # noqa: S608
+        )
+        await engine.run_ddl(f"PRAGMA schema_version = {int(version) + 1}")
+        await engine.run_ddl("PRAGMA writable_schema = OFF")
 
 
 async def open_database(engine: Engine[Any], *, pool_size: int = 10) -> None:

@@ -18,6 +18,7 @@ from tka_registry.rules.permits import (
     itas_total_breaches,
     overstay_days,
     overstay_fine_idr,
+    passport_cover,
     passport_cover_breaches,
     permit_status,
     same_length_from,
@@ -82,6 +83,13 @@ def test_passport_must_cover_the_last_day() -> None:
     assert passport_cover_breaches(EXPIRY, EXPIRY) == []
     (breach,) = passport_cover_breaches(EXPIRY - DAY, EXPIRY)
     assert "renew the passport" in breach.reason
+
+
+def test_passport_cover_without_a_recorded_expiry_is_to_check_not_breached() -> None:
+    assert passport_cover_breaches(None, EXPIRY) == []
+    assert passport_cover(None, EXPIRY) == "to_check"
+    assert passport_cover(EXPIRY, EXPIRY) == "met"
+    assert passport_cover(EXPIRY - DAY, EXPIRY) == "breached"
 
 
 def test_itap_is_five_years() -> None:

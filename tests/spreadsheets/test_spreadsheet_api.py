@@ -26,13 +26,14 @@ async def test_upload_reports_first_then_imports_on_confirmation(
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["dry_run"] is True and report["committed"] is False
-    assert report["counts"] == {"imported": 4, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert report["counts"] == {"imported": 6, "updated": 0, "unchanged": 0, "rejected": 1}
     assert report["rejected_lines"] == BAD_LINES
     assert (report["encoding"], report["delimiter"]) == ("cp1252", ";")
     assert report["ignored_columns"] == ["No", "Keterangan"]
+    line_6 = next(row for row in report["rows"] if row["line"] == 6)
+    assert line_6["problems"][0]["column"] == "JK"
     line_8 = next(row for row in report["rows"] if row["line"] == 8)
-    assert line_8["problems"][0]["column"] == "PERUSAHAAN"
-    assert "belum terdaftar" in line_8["problems"][0]["reason"]
+    assert line_8["incomplete"] == ["address", "employer_name"] and line_8["problems"] == []
     assert await Worker.count() == 0
 
     confirmed = await client.post(
@@ -42,7 +43,7 @@ async def test_upload_reports_first_then_imports_on_confirmation(
         headers=officer,
     )
     assert confirmed.status_code == 200, confirmed.text
-    assert confirmed.json()["committed"] is True and await Worker.count() == 4
+    assert confirmed.json()["committed"] is True and await Worker.count() == 6
 
     exported = await client.get(EXPORT, headers=officer)
     assert exported.status_code == 200
@@ -51,7 +52,7 @@ async def test_upload_reports_first_then_imports_on_confirmation(
     assert exported.content.startswith(b"\xef\xbb\xbfNama Lengkap,")
     assert "Siobhán O'Brien" in exported.content.decode("utf-8-sig")
     back = await client.post(IMPORT, files=upload(exported.content), headers=officer)
-    assert back.json()["counts"] == {"imported": 0, "updated": 0, "unchanged": 4, "rejected": 0}
+    assert back.json()["counts"] == {"imported": 0, "updated": 0, "unchanged": 6, "rejected": 0}
 
 
 async def test_refused_files_and_roles(client: httpx.AsyncClient, settings: Settings) -> None:

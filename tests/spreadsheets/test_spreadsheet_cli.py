@@ -57,21 +57,21 @@ async def test_import_all_or_nothing_then_partial(
     path = write_file(messy_bytes(), "kantor.csv")
     code, out, _ = await cli("import-workers", str(path))
     assert code == 1 and await _counts() == (0, 0, 0)
-    assert 'baris 6, kolom "JK"' in out and 'baris 8, kolom "PERUSAHAAN"' in out
+    assert 'baris 6, kolom "JK"' in out and "baris 8" not in out
     assert "kolom diabaikan: No, Keterangan" in out
-    assert "4 diimpor, 0 diperbarui, 0 tidak berubah, 3 ditolak" in out
-    assert "tidak ada yang disimpan: perbaiki baris 6, 7, 8" in out
+    assert "6 diimpor, 0 diperbarui, 0 tidak berubah, 1 ditolak" in out
+    assert "tidak ada yang disimpan: perbaiki baris 6 " in out
 
     code, out, _ = await cli("import-workers", str(path), "--dry-run", "--partial")
     assert code == 1 and "uji coba" in out and await _counts() == (0, 0, 0)
 
     code, out, _ = await cli("import-workers", str(path), "--partial")
-    assert code == 1 and await _counts() == (4, 4, 3)
-    assert "baris yang benar disimpan; perbaiki baris 6, 7, 8" in out
+    assert code == 1 and await _counts() == (6, 6, 3)
+    assert "baris yang benar disimpan; perbaiki baris 6 " in out
 
     code, out, _ = await cli("import-workers", str(path), "--partial")
-    assert code == 1 and "0 diimpor, 0 diperbarui, 4 tidak berubah, 3 ditolak" in out
-    assert await _counts() == (4, 4, 3)
+    assert code == 1 and "0 diimpor, 0 diperbarui, 6 tidak berubah, 1 ditolak" in out
+    assert await _counts() == (6, 6, 3)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,8 @@ async def test_missing_columns_are_named(
 ) -> None:
     code, _, err = await cli("import-workers", str(write_file(b"Nama;No. Paspor\r\nA;B\r\n")))
     assert code == 2
-    assert "Jenis Kelamin" in err and "Kewarganegaraan" in err and "Masa Berlaku Paspor" in err
+    assert "Jenis Kelamin" in err and "Kewarganegaraan" in err
+    assert "Masa Berlaku Paspor" not in err  # the registry can live without it
 
 
 async def _registry_of_the_counter(settings: Settings) -> None:

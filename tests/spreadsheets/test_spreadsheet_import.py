@@ -18,6 +18,7 @@ from tests.spreadsheets.office import (
 )
 from tka_registry.audit.service import verify_chain
 from tka_registry.audit.tables import AuditEntry
+from tka_registry.employers.tables import Employer
 from tka_registry.permits.tables import Permit
 from tka_registry.settings import Settings
 from tka_registry.workers.tables import Passport, Worker
@@ -35,16 +36,16 @@ async def test_one_rejected_row_imports_nothing_and_names_the_rows(
     await office_employers(settings)
     audit_before = await AuditEntry.count()
     report = await run_import(write_file(messy_bytes()), settings)
-    assert report.counts == {"imported": 4, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert report.counts == {"imported": 6, "updated": 0, "unchanged": 0, "rejected": 1}
     assert report.rejected_lines == BAD_LINES and not report.committed
     assert await _counts() == (0, 0, 0)
+    assert await Employer.count() == 3  # the employer line 8 names was not kept either
     assert await AuditEntry.count() == audit_before
     problems = {row.line: [(p.header, p.field) for p in row.problems] for row in report.rows}
     assert ("JK", "sex") in problems[6] and ("KEWARGANEGARAAN", "nationality") in problems[6]
-    assert problems[7] == [("TGL TERBIT PASPOR", "passport_issued_on")]
-    assert problems[8] == [("PERUSAHAAN", "employer_name")]
-    reasons = {row.line: row.problems[0].reason for row in report.rows if row.problems}
-    assert "belum terdaftar" in reasons[8].indonesian and "register" in reasons[8].english
+    incomplete = {row.line: row.incomplete for row in report.rows}
+    assert incomplete[7] == ("passport_issued_on", "address")
+    assert incomplete[8] == ("address", "employer_name")
 
 
 async def test_partial_imports_the_good_rows_normalised(
@@ -53,7 +54,7 @@ async def test_partial_imports_the_good_rows_normalised(
     pusri, oki, unsri = await office_employers(settings)
     report = await run_import(write_file(messy_bytes()), settings, partial=True)
     assert outcomes(report) == {2: "imported", 3: "imported", 4: "imported", 5: "imported",
-                                6: "rejected", 7: "rejected", 8: "rejected"}  # fmt: skip
+                                6: "rejected", 7: "imported", 8: "imported"}  # fmt: skip
     assert report.committed
     workers = await Worker.select().order_by(Worker.id)
     assert [(w["full_name"], w["sex"], w["nationality"], w["regency"], w["employer"])
@@ -62,7 +63,12 @@ async def test_partial_imports_the_good_rows_normalised(
         ("Li Na", "F", "CHN", "Kabupaten Ogan Ilir", None),
         ("Kim Min-Jun", "M", "KOR", "Kabupaten Banyuasin", oki),
         ("Siobhán O'Brien", "F", "GBR", "Kabupaten Ogan Ilir", unsri),
+        ("Rajesh Kumar", "M", "IND", "Kota Prabumulih", None),
+        ("Park Ji-Hoon", "M", "KOR", "Kota Palembang", workers[5]["employer"]),
     ]  # fmt: skip
+    created = await Employer.select().where(Employer.id == workers[5]["employer"]).first()
+    assert created is not None and created["name"] == "PT Tidak Terdaftar"
+    assert (created["nib"], created["npwp"], created["address"]) == (None, None, "")
     zhang = workers[0]
     assert zhang["address"] == "Jl. Mayor Zen; Kalidoni" and zhang["date_of_birth"] == date(
         1985, 3, 12
@@ -71,7 +77,9 @@ async def test_partial_imports_the_good_rows_normalised(
     passports = await Passport.select().order_by(Passport.id)
     assert [(p["number"], p["issuing_country"]) for p in passports] == [
         ("E12345678", "CHN"), ("EJ9876543", "CHN"), ("M12345678", "KOR"), ("123456789", "GBR"),
+        ("Z1234567", "IND"), ("M99887766", "KOR"),
     ]  # fmt: skip
+    assert passports[4]["issued_on"] is None  # not in the sheet: a gap, never guessed
     permits = await Permit.select().order_by(Permit.id)
     assert [(p["number"], p["kind"], p["visa_index"], p["employer"], p["is_current"])
             for p in permits] == [
@@ -90,7 +98,7 @@ async def test_partial_imports_the_good_rows_normalised(
     assert [(r["line"], r["outcome"]) for r in listed] == [(n, "imported") for n in GOOD_LINES]
     assert listed[0]["permit_number"] == "2C11AB1234"
     summary = json.loads(entries[-1]["details"])
-    assert entries[-1]["action"] == "spreadsheet.import" and summary["counts"]["rejected"] == 3
+    assert entries[-1]["action"] == "spreadsheet.import" and summary["counts"]["rejected"] == 1
     assert (await verify_chain())[1] is None
 
 
@@ -119,7 +127,8 @@ async def test_changed_values_update_with_before_and_after(
         "2034-08-01", "2034-08-02"
     )
     report = await run_import(write_file(messy_bytes(changed + "\n"), "changed.csv"), settings)
-    assert outcomes(report) == {2: "unchanged", 3: "updated", 4: "unchanged", 5: "unchanged"}
+    assert outcomes(report) == {2: "unchanged", 3: "updated", 4: "unchanged", 5: "unchanged",
+                                6: "unchanged", 7: "unchanged"}  # fmt: skip
     li = next(row for row in report.rows if row.line == 3)
     assert li.changed == ("address", "position", "passport_expires_on")
     worker = await Worker.select().where(Worker.id == li.worker_id).first()
@@ -162,7 +171,7 @@ async def test_dry_run_reports_everything_and_writes_nothing(
 ) -> None:
     await office_employers(settings)
     report = await run_import(write_file(messy_bytes()), settings, partial=True, dry_run=True)
-    assert report.counts == {"imported": 4, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert report.counts == {"imported": 6, "updated": 0, "unchanged": 0, "rejected": 1}
     assert not report.committed and await _counts() == (0, 0, 0)
 
 

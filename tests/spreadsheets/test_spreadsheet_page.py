@@ -37,14 +37,14 @@ async def test_check_then_import_the_good_rows(
     token, checked = await _checked_upload(client, settings)
     page = checked.text
     assert "Pemeriksaan saja: belum ada yang disimpan." in page
-    assert "<td>PERUSAHAAN</td>" in page and "belum terdaftar" in page
+    assert "<td>JK</td>" in page and "<td>PERUSAHAAN</td>" in page
     assert await Worker.count() == 0
     action = re.search(r'action="(/petugas/impor/[0-9a-f]{32})"', page)
     assert action is not None
     confirm = {"_csrf_token": token, "mode": "partial", "file_name": "kantor.csv"}
     imported = await client.post(action.group(1), data=confirm)
     assert imported.status_code == 200 and "Tersimpan." in imported.text
-    assert await Worker.count() == 4
+    assert await Worker.count() == 6
     again = await client.post(action.group(1), data=confirm)  # the kept file is gone
     assert again.status_code == 404 and "unggah berkas lagi" in again.text
 

@@ -22,7 +22,7 @@ from tka_registry.rules import permits as rules
 from tka_registry.rules.nationality import fold
 from tka_registry.rules.positions import is_position_closed
 from tka_registry.settings import Settings
-from tka_registry.workers.tables import Passport, Worker
+from tka_registry.workers.tables import UNDATED_LAST, Passport, Worker
 
 PERMIT_KINDS = (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION)
 
@@ -240,6 +240,7 @@ async def gather_facts(
         latest = (
             await Passport.select(Passport.expires_on)
             .where(Passport.worker == worker_id)
+            .order_by(UNDATED_LAST)
             .order_by(Passport.expires_on, ascending=False)
             .first()
         )

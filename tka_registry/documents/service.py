@@ -35,7 +35,7 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, NotFound
 from tka_registry.permits.tables import Permit
 from tka_registry.settings import Settings
-from tka_registry.workers.tables import Passport, Worker
+from tka_registry.workers.tables import UNDATED_FIRST, Passport, Worker
 
 log = logging.getLogger("tka_registry.documents")
 
@@ -261,6 +261,7 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
         latest = (
             Passport.select(Passport.worker, Passport.number)
             .where(Passport.worker.is_in(worker_ids))
+            .order_by(UNDATED_FIRST)
             .order_by(Passport.expires_on)
             .order_by(Passport.id)
         )

@@ -70,11 +70,14 @@ class EmployerPatch(BaseModel):
 
 
 class EmployerOut(BaseModel):
+    """An employer; ``nib``/``npwp`` are None for one created from a sheet that named it only,
+    and ``missing`` names the fields still to complete."""
+
     id: int
     name: str
-    nib: str
-    npwp: str
-    npwp_formatted: str
+    nib: str | None
+    npwp: str | None
+    npwp_formatted: str | None
     address: str
     regency: str
     sector: str
@@ -82,3 +85,4 @@ class EmployerOut(BaseModel):
     phone: str
     created_at: datetime
     updated_at: datetime
+    missing: list[str] = []

@@ -14,6 +14,7 @@ from tka_registry.employers.schemas import EmployerIn, EmployerOut, EmployerPatc
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput, NotFound
 from tka_registry.pagination import Page
+from tka_registry.rules.completeness import missing_fields
 from tka_registry.rules.nationality import fold
 from tka_registry.rules.regions import official_regency
 from tka_registry.settings import Settings
@@ -30,7 +31,9 @@ def checked_regency(text: str, settings: Settings) -> str:
 
 
 def employer_out(row: dict[str, Any]) -> EmployerOut:
-    return EmployerOut(**row, npwp_formatted=npwp_number.format(row["npwp"]))
+    formatted = npwp_number.format(row["npwp"]) if row["npwp"] else None
+    missing = missing_fields("employer", row)
+    return EmployerOut(**row, npwp_formatted=formatted, missing=missing)
 
 
 async def _unique_numbers(nib: str | None, npwp: str | None, exclude_id: int | None) -> None:

@@ -7,8 +7,9 @@ from piccolo.table import Table
 class Employer(Table):
     id: Serial
     name = Varchar(length=200, null=False)
-    nib = Varchar(length=13, unique=True, null=False)
-    npwp = Varchar(length=16, unique=True, null=False)
+    # None for an employer created from a sheet that named it only: to be completed (issue 18).
+    nib = Varchar(length=13, unique=True, null=True, default=None)
+    npwp = Varchar(length=16, unique=True, null=True, default=None)
     address = Text(null=False)
     regency = Varchar(length=100, index=True, null=False)
     sector = Varchar(length=100, null=False)

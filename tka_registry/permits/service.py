@@ -19,7 +19,7 @@ from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, 
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.rules import permits as rules
 from tka_registry.settings import Settings
-from tka_registry.workers.tables import Passport, Worker
+from tka_registry.workers.tables import UNDATED_LAST, Passport, Worker
 
 
 def permit_out(
@@ -204,6 +204,7 @@ async def issue_permit(
         passport = (
             await Passport.select(Passport.number, Passport.expires_on)
             .where(Passport.worker == worker["id"])
+            .order_by(UNDATED_LAST)
             .order_by(Passport.expires_on, ascending=False)
             .first()
         )

@@ -109,9 +109,13 @@ def dates_breaches(issued_on: date, expires_on: date) -> list[RuleBreach]:
     return []
 
 
-def passport_cover_breaches(passport_expires_on: date, permit_expires_on: date) -> list[RuleBreach]:
-    """The passport must be valid on every day of the permit, its last day included."""
-    if passport_expires_on < permit_expires_on:
+def passport_cover_breaches(
+    passport_expires_on: date | None, permit_expires_on: date
+) -> list[RuleBreach]:
+    """The passport must be valid on every day of the permit, its last day included. A passport
+    recorded without its expiry (an incomplete record) breaches nothing: the cover is "to check"
+    (:func:`passport_cover`), never assumed broken."""
+    if passport_expires_on is not None and passport_expires_on < permit_expires_on:
         return [
             RuleBreach(
                 "expires_on",
@@ -120,6 +124,14 @@ def passport_cover_breaches(passport_expires_on: date, permit_expires_on: date) 
             )
         ]
     return []
+
+
+def passport_cover(passport_expires_on: date | None, permit_expires_on: date) -> str:
+    """``met``, ``breached``, or ``to_check`` when the passport's expiry is not on record
+    (same rule as :func:`passport_cover_breaches`)."""
+    if passport_expires_on is None:
+        return "to_check"
+    return "breached" if passport_cover_breaches(passport_expires_on, permit_expires_on) else "met"
 
 
 def itap_length_breaches(

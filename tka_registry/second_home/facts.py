@@ -21,7 +21,7 @@ from tka_registry.second_home.schemas import (
 )
 from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
 from tka_registry.settings import Settings
-from tka_registry.workers.tables import Passport, Worker
+from tka_registry.workers.tables import UNDATED_LAST, Passport, Worker
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ async def person(worker_id: int) -> Person:
     passport = (
         await Passport.select()
         .where(Passport.worker == worker_id)
+        .order_by(UNDATED_LAST)
         .order_by(Passport.expires_on, ascending=False)
         .order_by(Passport.id, ascending=False)
         .first()

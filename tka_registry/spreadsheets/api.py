@@ -45,6 +45,7 @@ class RowOut(BaseModel):
     outcome: str
     worker_id: int | None
     changed: list[str]
+    incomplete: list[str]
     problems: list[ProblemOut]
 
 
@@ -70,6 +71,7 @@ def report_out(report: ImportReport) -> ImportReportOut:
             outcome=row.outcome,
             worker_id=row.worker_id,
             changed=list(row.changed),
+            incomplete=list(row.incomplete),
             problems=[
                 ProblemOut(
                     field=problem.field,

@@ -51,7 +51,7 @@ COLUMNS: tuple[Column, ...] = (
            False, ("Negara Penerbit", "Issuing Country", "Issuing State")),
     Column("passport_issued_on", "Tanggal Terbit Paspor", "Passport Issued On", False,
            ("Tgl. Terbit Paspor", "Passport Issued", "Passport Issue Date", "Date of Issue")),
-    Column("passport_expires_on", "Masa Berlaku Paspor", "Passport Expires On", True,
+    Column("passport_expires_on", "Masa Berlaku Paspor", "Passport Expires On", False,
            ("Paspor Berlaku s.d.", "Tgl. Habis Paspor", "Passport Expiry",
             "Passport Expiry Date", "Date of Expiry")),
     Column("employer_name", "Perusahaan Penjamin", "Employer", False,
@@ -130,7 +130,7 @@ class ImportRow:
     nationality: str
     passport_number: str
     passport_issuing_country: str
-    passport_expires_on: date
+    passport_expires_on: date | None = None
     place_of_birth: str | None = None
     passport_issued_on: date | None = None
     employer_name: str | None = None

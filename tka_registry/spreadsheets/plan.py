@@ -16,6 +16,7 @@ from typing import Any
 from tka_registry.permits.schemas import PermitIn
 from tka_registry.permits.service import length_breaches
 from tka_registry.rules import permits as permit_rules
+from tka_registry.rules.completeness import missing_fields
 from tka_registry.rules.nationality import fold
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.cells import Reason
@@ -46,11 +47,21 @@ def employer_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Registry:
-    """Reference records loaded once per import: employers and visa indexes (both small)."""
+    """Reference records loaded once per import: employers and visa indexes (both small).
 
-    employers_by_npwp: Mapping[str, dict[str, Any]]
-    employers_by_name: Mapping[str, list[dict[str, Any]]]
+    An employer the sheet names and the registry lacks is added here once, with ``id`` None
+    until it is inserted, so every later row naming it gets the same one (never two)."""
+
+    employers_by_npwp: dict[str, dict[str, Any]]
+    employers_by_name: dict[str, list[dict[str, Any]]]
     visa_indexes: Mapping[str, dict[str, Any]]
+
+    def new_employer(self, name: str, npwp: str | None) -> dict[str, Any]:
+        employer: dict[str, Any] = {"id": None, "name": name, "npwp": npwp}
+        self.employers_by_name.setdefault(employer_key(name), []).append(employer)
+        if npwp:
+            self.employers_by_npwp[npwp] = employer
+        return employer
 
 
 @dataclass
@@ -80,6 +91,8 @@ class RowPlan:
     passport_before: dict[str, Any]
     permit_values: dict[str, Any] | None = None
     supersedes: dict[str, Any] | None = None
+    # Sheet columns whose value the registry still lacks after this row (records to complete).
+    incomplete: tuple[str, ...] = ()
     is_new: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -167,8 +180,36 @@ async def _plan(
         plan = _known_worker(row, values, lookups.workers[passport["worker"]], passport)
         worker_employer = values.get("employer", lookups.workers[passport["worker"]]["employer"])
     if row.has_permit:
-        await _plan_permit(plan, row, worker_employer, lookups, registry, settings, load_chain)
+        passport_expiry = row.passport_expires_on or (passport or {}).get("expires_on")
+        await _plan_permit(
+            plan, row, worker_employer, passport_expiry, lookups, registry, settings, load_chain
+        )
+    worker = lookups.workers[passport["worker"]] if passport is not None else None
+    plan.incomplete = _left_incomplete(row, passport, worker, employer)
     return plan
+
+
+def _left_incomplete(
+    row: ImportRow,
+    passport: dict[str, Any] | None,
+    worker: dict[str, Any] | None,
+    employer: dict[str, Any] | None,
+) -> tuple[str, ...]:
+    """The sheet columns whose value the registry still lacks once the row is applied (the
+    gaps of rules.completeness, named by the sheet's columns)."""
+    left: list[str] = []
+    for name, column in (
+        ("issued_on", "passport_issued_on"),
+        ("expires_on", "passport_expires_on"),
+    ):
+        if getattr(row, column) is None and (passport is None or passport[name] is None):
+            left.append(column)
+    for name in ("place_of_birth", "address"):
+        if getattr(row, name) is None and (worker is None or not worker[name]):
+            left.append(name)
+    if employer is not None and missing_fields("employer", employer):
+        left.append("employer_name")
+    return tuple(left)
 
 
 def _check_repeats(row: ImportRow, lookups: Lookups) -> None:
@@ -231,30 +272,24 @@ def _check_not_future(row: ImportRow, today: date) -> None:
 
 
 def _employer(row: ImportRow, registry: Registry) -> tuple[bool, dict[str, Any] | None]:
-    """(whether the row names an employer, the employer). Employers are never created by an
-    import: the registry needs their NIB and NPWP, which the office's sheets do not carry."""
+    """(whether the row names an employer, the employer). An employer named and not on record
+    is created incomplete (its name, and its NPWP when given), once per name: the office's
+    sheets do not carry the NIB, address or sector, which an officer completes later."""
     if row.employer_npwp:
         employer = registry.employers_by_npwp.get(row.employer_npwp)
-        if employer is None:
+        if employer is not None:
+            return True, employer
+        if not row.employer_name:
             raise _reject(
                 "employer_npwp",
-                f"NPWP {row.employer_npwp} belum terdaftar sebagai perusahaan penjamin; "
-                "daftarkan perusahaannya lebih dulu (NIB dan NPWP wajib)",
-                f"NPWP {row.employer_npwp} is not a registered employer; register the employer "
-                "first (NIB and NPWP are required)",
+                f"NPWP {row.employer_npwp} belum terdaftar; isi juga nama perusahaan agar "
+                "perusahaan dapat dicatat",
+                f"NPWP {row.employer_npwp} is not on record; fill in the employer's name too so "
+                "the employer can be recorded",
             )
-        return True, employer
     if not row.employer_name:
         return False, None
     matches = registry.employers_by_name.get(employer_key(row.employer_name), [])
-    if not matches:
-        raise _reject(
-            "employer_name",
-            f'perusahaan "{row.employer_name}" belum terdaftar; daftarkan perusahaannya lebih '
-            "dulu (NIB dan NPWP wajib) atau tulis nama seperti di registri",
-            f'employer "{row.employer_name}" is not registered; register it first (NIB and '
-            "NPWP are required) or write the name as the registry has it",
-        )
     if len(matches) > 1:
         raise _reject(
             "employer_name",
@@ -263,7 +298,18 @@ def _employer(row: ImportRow, registry: Registry) -> tuple[bool, dict[str, Any] 
             f'the name "{row.employer_name}" matches {len(matches)} employers; fill in the '
             "Employer NPWP column",
         )
-    return True, matches[0]
+    if matches:
+        employer = matches[0]
+        if row.employer_npwp and employer["npwp"] and employer["npwp"] != row.employer_npwp:
+            raise _reject(
+                "employer_npwp",
+                f'perusahaan "{employer["name"]}" tercatat dengan NPWP {employer["npwp"]}, '
+                f"bukan {row.employer_npwp}",
+                f'employer "{employer["name"]}" is on record with NPWP {employer["npwp"]}, '
+                f"not {row.employer_npwp}",
+            )
+        return True, employer
+    return True, registry.new_employer(row.employer_name, row.employer_npwp)
 
 
 def _worker_values(
@@ -279,20 +325,13 @@ def _worker_values(
     for name in OPTIONAL_WORKER_FIELDS:
         if getattr(row, name) is not None:
             values[name] = getattr(row, name)
-    if employer_given:
-        values["employer"] = employer["id"] if employer else None
+    if employer_given and employer is not None:
+        # An employer not yet inserted stands as its record; the write puts its id in.
+        values["employer"] = employer if employer["id"] is None else employer["id"]
     return values
 
 
 def _new_worker(row: ImportRow, values: dict[str, Any]) -> RowPlan:
-    if row.passport_issued_on is None:
-        raise _reject(
-            "passport_issued_on",
-            "wajib diisi untuk TKA yang belum terdaftar (registri menyimpan tanggal terbit "
-            "paspor; tanggal tidak pernah ditebak)",
-            "required for a worker not yet registered (the registry keeps the passport's issue "
-            "date; dates are never guessed)",
-        )
     # An empty optional cell is stored empty: unknown, not invented.
     complete = {name: "" for name in OPTIONAL_WORKER_FIELDS} | {"employer": None} | values
     passport = {
@@ -308,9 +347,15 @@ def _known_worker(
     row: ImportRow, values: dict[str, Any], worker: dict[str, Any], passport: dict[str, Any]
 ) -> RowPlan:
     changes = {name: value for name, value in values.items() if worker[name] != value}
-    passport_changes = {"expires_on": row.passport_expires_on}
-    if row.passport_issued_on is not None:
-        passport_changes["issued_on"] = row.passport_issued_on
+    # An empty cell keeps what is on record; a date is never emptied by an import.
+    passport_changes = {
+        name: value
+        for name, value in (
+            ("expires_on", row.passport_expires_on),
+            ("issued_on", row.passport_issued_on),
+        )
+        if value is not None
+    }
     passport_changes = {k: v for k, v in passport_changes.items() if passport[k] != v}
     return RowPlan(
         row.line,
@@ -326,7 +371,8 @@ def _known_worker(
 async def _plan_permit(
     plan: RowPlan,
     row: ImportRow,
-    employer_id: int | None,
+    employer_id: Any,
+    passport_expires_on: date | None,
     lookups: Lookups,
     registry: Registry,
     settings: Settings,
@@ -352,7 +398,8 @@ async def _plan_permit(
     # The same rules as a permit issued at the counter (permits.service).
     chain = await load_chain(head["id"] if head else None)
     breaches = length_breaches(data, index, chain, settings)
-    breaches += permit_rules.passport_cover_breaches(row.passport_expires_on, data.expires_on)
+    # No passport expiry on record: the cover is "to check" (worklist), not a breach.
+    breaches += permit_rules.passport_cover_breaches(passport_expires_on, data.expires_on)
     if not index["requires_sponsor"]:
         employer_id = None
     elif employer_id is None:

@@ -43,7 +43,7 @@ from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_
 from tka_registry.spreadsheets.reading import Layout, OpenSheet
 from tka_registry.spreadsheets.workbook import open_workers_file
 from tka_registry.spreadsheets.writing import iter_workers_csv
-from tka_registry.workers.tables import Passport, Worker
+from tka_registry.workers.tables import UNDATED_FIRST, Passport, Worker
 
 BATCH_ROWS = 500
 # Rows listed in a report kept in memory (the CLI prints every row as it goes).
@@ -60,6 +60,8 @@ class RowReport:
     worker_id: int | None = None
     changed: tuple[str, ...] = ()
     problems: tuple[CellProblem, ...] = ()
+    # Fields (sheet columns) the registry still lacks for this row: records to complete.
+    incomplete: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,8 +158,11 @@ def _batches(sheet: OpenSheet) -> Iterator[list[RawRow]]:
 async def _load_registry() -> Registry:
     by_npwp: dict[str, dict[str, Any]] = {}
     by_name: dict[str, list[dict[str, Any]]] = {}
-    for employer in await Employer.select(Employer.id, Employer.name, Employer.npwp):
-        by_npwp[employer["npwp"]] = employer
+    columns = (Employer.id, Employer.name, Employer.nib, Employer.npwp, Employer.address,
+               Employer.regency, Employer.sector)  # fmt: skip
+    for employer in await Employer.select(*columns):
+        if employer["npwp"]:
+            by_npwp[employer["npwp"]] = employer
         by_name.setdefault(employer_key(employer["name"]), []).append(employer)
     indexes = {index["code"]: index for index in await VisaIndex.select()}
     return Registry(by_npwp, by_name, indexes)
@@ -298,13 +303,23 @@ async def _write_batch(
     await _write(actor, plans, now)
     for outcome in outcomes:
         if isinstance(outcome, RowPlan):
-            note(RowReport(outcome.line, outcome.outcome, outcome.worker_id, outcome.changed))
+            note(
+                RowReport(
+                    outcome.line,
+                    outcome.outcome,
+                    outcome.worker_id,
+                    outcome.changed,
+                    incomplete=outcome.incomplete,
+                )
+            )
         else:
             note(outcome)
 
 
 async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
-    """Insert new workers and passports in bulk, update known ones, issue new permits."""
+    """Insert new employers, new workers and passports in bulk, update known ones, issue new
+    permits."""
+    await _insert_new_employers(actor, plans, now)
     new = [plan for plan in plans if plan.is_new]
     if new:
         stamps = {"current_permit_id": None, "created_at": now, "updated_at": now}
@@ -330,6 +345,27 @@ async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
     if changed:
         entries = [_audit_row(plan, permit_ids) for plan in changed]
         await record(actor, "spreadsheet.import.rows", "worker", "", {"rows": entries})
+
+
+async def _insert_new_employers(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
+    """Insert each employer the rows name and the registry lacked (once: rows share its record,
+    plan.Registry.new_employer), incomplete (see rules.completeness), and put its id in the
+    rows' values."""
+    for plan in plans:
+        for values in (plan.worker_values, plan.permit_values or {}):
+            employer = values.get("employer")
+            if not isinstance(employer, dict):
+                continue
+            if employer["id"] is None:
+                row = {"name": employer["name"], "nib": None, "npwp": employer["npwp"],
+                       "address": "", "regency": "", "sector": "", "email": "", "phone": "",
+                       "created_at": now, "updated_at": now}  # fmt: skip
+                employer["id"] = (await _insert(Employer, [row]))[0]
+                employer.update(nib=None, address="", regency="", sector="")
+                details = {"after": {"name": row["name"], "npwp": row["npwp"]},
+                           "source": "spreadsheet", "incomplete": True}  # fmt: skip
+                await record(actor, "employer.create", "employer", employer["id"], details)
+            values["employer"] = employer["id"]
 
 
 async def _fetch(sql: str, arguments: list[Any]) -> list[dict[str, Any]]:
@@ -452,6 +488,7 @@ async def export_pages() -> AsyncIterator[list[dict[str, Any]]]:
         passports = (
             Passport.select()
             .where(Passport.worker.is_in(ids))
+            .order_by(UNDATED_FIRST)
             .order_by(Passport.expires_on)
             .order_by(Passport.id)
         )

@@ -26,6 +26,7 @@ from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.reading import SpreadsheetRefused
+from tka_registry.spreadsheets.report import report_lines
 from tka_registry.spreadsheets.service import ImportReport, import_workers
 from tka_registry.web.forms import form_values
 from tka_registry.web.i18n import language_of, translator
@@ -83,12 +84,7 @@ def _page(context: dict[str, Any], status_code: int = 200) -> Template:
 
 
 def _report_context(report: ImportReport, language: str) -> dict[str, Any]:
-    problems = [
-        {"line": row.line, "column": problem.header, "reason": problem.reason.text(language)}
-        for row in report.rows
-        for problem in row.problems
-    ]
-    return {"report": report, "problems": problems}
+    return {"report": report, "problems": report_lines(report, language)}
 
 
 class SpreadsheetPages(Controller):

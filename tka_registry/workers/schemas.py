@@ -51,11 +51,13 @@ class PassportIn(BaseModel):
 
 
 class PassportOut(BaseModel):
+    """A passport on record; a date is None when the office's records lack it (to complete)."""
+
     id: int
     number: str
     issuing_country: str
-    issued_on: date
-    expires_on: date
+    issued_on: date | None
+    expires_on: date | None
     created_at: datetime
 
 

@@ -2,6 +2,7 @@
 
 from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.query import OrderByRaw
 from piccolo.table import Table
 
 from tka_registry.employers.tables import Employer
@@ -35,6 +36,15 @@ class Passport(Table):
     worker = ForeignKey(Worker, null=False, on_delete=OnDelete.restrict)
     number = Varchar(length=20, null=False)
     issuing_country = Varchar(length=3, null=False)
-    issued_on = Date(default=None, null=False)
-    expires_on = Date(default=None, null=False)
+    # None when the office's records lack the date: shown "to complete", never guessed.
+    issued_on = Date(default=None, null=True)
+    expires_on = Date(default=None, null=True)
     created_at = Timestamptz(null=False)
+
+
+# Order passports by expiry with the undated ones (incomplete records) below every dated one,
+# the same on both engines (PostgreSQL sorts NULL first in descending order, SQLite last):
+# newest first is ``.order_by(UNDATED_LAST).order_by(Passport.expires_on, ascending=False)``,
+# oldest first ``.order_by(UNDATED_FIRST).order_by(Passport.expires_on)``.
+UNDATED_LAST = OrderByRaw("expires_on IS NULL")
+UNDATED_FIRST = OrderByRaw("expires_on IS NOT NULL")
