@@ -175,16 +175,37 @@ async def test_public_key_checks_the_token_offline(client: AsyncClient, tmp_path
     assert statement is not None and statement.permit_number == permit["number"]
 
 
-async def test_permit_lacking_data_answers_409_naming_it(client: AsyncClient) -> None:
+async def test_permit_without_register_number_or_birthplace_prints_and_verifies(
+    client: AsyncClient, tmp_path: Path
+) -> None:
+    """A permit with no application (imported, or entered at the counter) and an incomplete
+    worker record: the register number, place of birth and address lines are left out."""
     officer = await signed_in(client, "officer")
     _, permit, _ = await sponsor_with_permit(client, officer, register_number=None)
-    # Issued all the same (201 above), without a document.
-    assert await StoredDocument.count().where(StoredDocument.permit == permit["id"]) == 0
-    await Worker.update({Worker.place_of_birth: ""}).where(Worker.id == permit["worker_id"])
+    await Worker.update({Worker.place_of_birth: "", Worker.address: "", Worker.regency: ""}).where(
+        Worker.id == permit["worker_id"]
+    )
+    await StoredDocument.delete().where(StoredDocument.permit == permit["id"])
+    rendered = await client.post(f"/api/v1/permits/{permit['id']}/document/render", headers=officer)
+    assert rendered.status_code == 201, rendered.text
+    response = await client.get(f"/api/v1/permits/{permit['id']}/document", headers=officer)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert permit["number"] in text and "Nomor Register" not in text and "Alamat" not in text
+    token = (await verify_path(client, officer, permit["id"], tmp_path)).rsplit("/", 1)[1]
+    verified = await client.get(f"/api/v1/verify/{token}")
+    assert verified.status_code == 200 and verified.json()["outcome"] == "valid", verified.text
+
+
+async def test_permit_lacking_data_answers_409_naming_it(client: AsyncClient) -> None:
+    officer = await signed_in(client, "officer")
+    _, permit, _ = await sponsor_with_permit(client, officer)
+    await Worker.update({Worker.position: ""}).where(Worker.id == permit["worker_id"])
+    await StoredDocument.delete().where(StoredDocument.permit == permit["id"])
     response = await client.get(f"/api/v1/permits/{permit['id']}/document", headers=officer)
     assert response.status_code == 409
     fields = [error["field"] for error in response.json()["errors"]]
-    assert fields == ["permit.register_number", "worker.place_of_birth"]
+    assert fields == ["worker.position"]
     rendered = await client.post(f"/api/v1/permits/{permit['id']}/document/render", headers=officer)
     assert rendered.status_code == 409
 

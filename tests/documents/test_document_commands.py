@@ -34,15 +34,15 @@ async def test_render_all_renders_missing_documents_in_parallel(db: str, data_di
     await load_demo_data(workers=5, seed=7, today=date(2026, 11, 22), now=NOW, with_accounts=False)
     permits = await Permit.select(Permit.id).order_by(Permit.id)
     assert len(permits) >= 5
-    lacking = permits[0]["id"]  # one permit without its register number
-    await Permit.raw("UPDATE permit SET register_number = NULL WHERE id = {}", lacking)
+    lacking = permits[0]["id"]  # one permit without its visa index
+    await Permit.raw("UPDATE permit SET visa_index = '' WHERE id = {}", lacking)
 
     result = run_cli(db, data_dir, "documents", "render", "--all", "--processes", "2")
     assert result.returncode == 0, result.stderr
     rendered = len(permits) - 1
     assert f"rendered {rendered} documents" in result.stdout
     assert "documents/s" in result.stdout and "1 skipped" in result.stdout
-    assert f"permit {lacking}: lacks permit.register_number" in result.stderr
+    assert f"permit {lacking}: lacks permit.visa_index" in result.stderr
     assert f"{rendered}/{rendered}" in result.stderr  # the progress bar's last state
 
     rows = await StoredDocument.select().where(StoredDocument.is_current.eq(True))

@@ -16,6 +16,7 @@ from tests.spreadsheets.office import OFFICER, TODAY, messy_bytes, office_employ
 from tests.spreadsheets.workbooks import office_workbook, workbook_bytes
 from tka_registry.cli import main
 from tka_registry.db import bind, engine_for
+from tka_registry.documents.tables import StoredDocument
 from tka_registry.permits.schemas import PermitIn
 from tka_registry.permits.service import issue_permit
 from tka_registry.permits.tables import Permit
@@ -167,7 +168,7 @@ async def test_export_then_import_is_a_round_trip(
     assert again.read_bytes() == data
 
     # Into an empty registry (the employers kept): every row imported, the export identical.
-    for table in (Permit, Passport, Worker):
+    for table in (StoredDocument, Permit, Passport, Worker):
         await table.delete(force=True)
     code, out, _ = await cli("import-workers", str(exported))
     assert code == 0 and "3 diimpor" in out

@@ -145,7 +145,14 @@ class DocumentIncomplete(ValueError):
         self.missing = missing
 
 
-_PERMIT_OPTIONAL = {"employer_name", "position", "issuing_office"}
+# A permit imported from the office's records or entered at the counter had no application, so
+# no register number: its line is left out (the permit number, printed above it, identifies the
+# permit; printing it twice under two labels would invite tracking an application that does not
+# exist). Place of birth and address are gaps an incomplete record may have (rules.completeness):
+# their lines are left out too, and the QR verification does not depend on them.
+_PERMIT_OPTIONAL = {
+    "employer_name", "position", "issuing_office", "register_number", "birth_place", "address",
+}  # fmt: skip
 _LETTER_OPTIONAL = {
     "reason",
     "addressee_address",
