@@ -67,9 +67,25 @@ def permit_body(worker_id: int, **changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-async def account(role: str, employer_id: int | None = None, email: str | None = None) -> str:
-    """Create an account; answers its email (the password is PASSWORD)."""
-    email = email or f"{role}{next(_serial)}@imigrasi.test"
+def officer_nip(serial: int) -> str:
+    """A well-formed NIP (rules/nip.py): born 1985-03-04, appointed 2010-12, a man, ``serial``."""
+    return f"198503042010121{serial % 999 + 1:03d}"
+
+
+async def account(
+    role: str, employer_id: int | None = None, email: str | None = None, *, officer: bool = True
+) -> str:
+    """Create an account; answers its email (the password is PASSWORD). Office staff carry a
+    full name, NIP and position unless ``officer`` is False."""
+    serial = next(_serial)
+    email = email or f"{role}{serial}@imigrasi.test"
+    identity = {}
+    if officer and role in ("officer", "admin"):
+        identity = {
+            "full_name": f"Rina Kartika Sari {serial}",
+            "nip": officer_nip(serial),
+            "position": "Kepala Seksi Izin Tinggal dan Status Keimigrasian",
+        }
     await create_account(
         Actor.system("tests"),
         email=email,
@@ -77,6 +93,7 @@ async def account(role: str, employer_id: int | None = None, email: str | None =
         password=PASSWORD,
         employer_id=employer_id,
         now=utc_now(),
+        **identity,
     )
     return email
 

@@ -29,6 +29,7 @@ from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
 from tka_registry.documents.api import DocumentController
 from tka_registry.documents.keys import ensure_signing_key
+from tka_registry.documents.letter_numbers import pattern_problem as letter_number_pattern_problem
 from tka_registry.documents.web import VerificationPageController
 from tka_registry.employers.api import EmployerController
 from tka_registry.http_errors import EXCEPTION_HANDLERS
@@ -83,6 +84,9 @@ def create_app(
 ) -> Litestar:
     """The registry's app on the database named by ``settings.database_url``."""
     settings = settings or load_settings()
+    pattern_problem = letter_number_pattern_problem(settings.letter_number_pattern)
+    if pattern_problem:
+        raise ValueError(pattern_problem)  # refuse to start rather than fail at a decision
     engine = engine_for(settings.database_url)
 
     @asynccontextmanager

@@ -36,7 +36,13 @@ def all_tables() -> list[type[Table]]:
     from tka_registry.alerts.tables import AlertRun, Reminder
     from tka_registry.applications.tables import Application, ApplicationEvent, Attachment
     from tka_registry.audit.tables import AuditEntry
-    from tka_registry.documents.tables import SigningKey, StoredDocument, Verification
+    from tka_registry.documents.tables import (
+        IssuedLetter,
+        LetterCounter,
+        SigningKey,
+        StoredDocument,
+        Verification,
+    )
     from tka_registry.employers.tables import Employer
     from tka_registry.permits.tables import Permit, VisaIndex
     from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
@@ -61,6 +67,8 @@ def all_tables() -> list[type[Table]]:
         SecondHomeCase,
         SecondHomeDependant,
         SigningKey,
+        LetterCounter,
+        IssuedLetter,
     ]
 
 

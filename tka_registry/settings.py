@@ -79,6 +79,11 @@ class Settings:
     # Sign-in attempts (page and API) allowed per client address and minute, on top of the
     # per-account lockout.
     signin_rate_limit_per_minute: int = 20
+    # Decision letters (issue 20): the office's code and the letter number pattern, with the
+    # fields {office}, {kind} (SETUJU / TOLAK), {year} and {sequence} (gapless per year, per
+    # kind when the pattern names {kind}); Python format syntax, e.g. {sequence:04d}.
+    office_code: str = "W9.IMI.IMI.1"
+    letter_number_pattern: str = "{office}-GR.01.01-{kind}.{sequence:04d}/{year}"
 
     @property
     def is_sqlite(self) -> bool:

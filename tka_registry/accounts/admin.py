@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from tka_registry.accounts.officers import check_nip_free, checked_identity
 from tka_registry.accounts.passwords import hash_password, password_problem
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.accounts.tables import AccessToken, Account
@@ -17,6 +18,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput, NotFound
+from tka_registry.rules.calendar import jakarta_today
 
 # What an admin sees of an account: never the password hash.
 ACCOUNT_FIELDS = (
@@ -29,7 +31,11 @@ ACCOUNT_FIELDS = (
     "locked_until",
     "password_changed_at",
     "created_at",
+    "full_name",
+    "nip",
+    "position",
 )
+IDENTITY_FIELDS = ("full_name", "nip", "position")
 
 
 def _columns() -> list[Any]:
@@ -76,6 +82,10 @@ def _audit_view(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("role", "employer", "is_active")}
 
 
+def _identity_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in IDENTITY_FIELDS}
+
+
 async def _check_role(role: str, employer_id: int | None) -> None:
     if role not in set(Role):
         raise InvalidInput("role", f'unknown role "{role}": one of {", ".join(Role)}')
@@ -92,7 +102,8 @@ async def change_account(
     *,
     now: datetime,
 ) -> dict[str, Any]:
-    """Apply ``is_active``, ``role`` and ``employer_id`` changes; audits before and after.
+    """Apply ``is_active``, ``role``, ``employer_id`` and the officer's ``full_name``, ``nip``
+    and ``position``; audits before and after.
 
     An admin cannot disable or demote their own account, so an office is never left without
     an admin by a slip of the mouse.
@@ -105,20 +116,39 @@ async def change_account(
             if after["role"] != Role.EMPLOYER and "employer_id" not in changes:
                 after["employer"] = None
             await _check_role(after["role"], after["employer"])
+        touched = {k: changes.get(k) for k in IDENTITY_FIELDS}
+        if any(value is not None for value in touched.values()) or "role" in changes:
+            # A NIP belongs to office staff: it goes when the account becomes an employer's.
+            kept_nip = "" if after["role"] == Role.EMPLOYER else (before["nip"] or "")
+            nip = touched["nip"] if touched["nip"] is not None else kept_nip
+            identity = checked_identity(
+                after["role"], touched["full_name"], nip, touched["position"],
+                today=jakarta_today(now),
+            )  # fmt: skip
+            after |= identity
+            if after["nip"] != before["nip"]:
+                await check_nip_free(after["nip"], account_id)
         if account_id == actor.account_id and (
             not after["is_active"] or after["role"] != Role.ADMIN
         ):
             raise Conflict("id", "you cannot disable or demote your own account")
-        if _audit_view(after) == _audit_view(before):
+        unchanged = _identity_view(after) == _identity_view(before)
+        if unchanged and _audit_view(after) == _audit_view(before):
             return before
         await Account.update(
             {
                 Account.is_active: after["is_active"],
                 Account.role: after["role"],
                 Account.employer: after["employer"],
+                Account.full_name: after["full_name"],
+                Account.nip: after["nip"],
+                Account.position: after["position"],
             }
         ).where(Account.id == account_id)
         details: dict[str, Any] = {"before": _audit_view(before), "after": _audit_view(after)}
+        if not unchanged:
+            details["officer_before"] = _identity_view(before)
+            details["officer_after"] = _identity_view(after)
         if not after["is_active"] or after["role"] != before["role"]:
             # A new role must not ride on tokens issued for the old one.
             details["revoked_tokens"] = await _revoke_all_tokens(account_id, now)

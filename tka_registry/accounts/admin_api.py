@@ -19,6 +19,9 @@ from tka_registry.pagination import MAX_LIMIT, Page
 
 Password = Annotated[str, Field(min_length=1, max_length=1000)]
 AccountId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# The officer who signs letters: checked in accounts.officers (NIP structure: rules/nip.py).
+OfficerText = Annotated[str, Field(max_length=200)]
+Nip = Annotated[str, Field(max_length=40)]
 
 
 class AccountOut(BaseModel):
@@ -31,6 +34,9 @@ class AccountOut(BaseModel):
     locked_until: datetime | None
     password_changed_at: datetime
     created_at: datetime
+    full_name: str
+    nip: str | None
+    position: str
 
 
 class NewAccount(BaseModel):
@@ -42,6 +48,9 @@ class NewAccount(BaseModel):
     role: Role
     employer_id: AccountId | None = None
     password: Password | None = None
+    full_name: OfficerText = ""
+    nip: Nip = ""
+    position: OfficerText = ""
 
 
 class AccountChange(BaseModel):
@@ -50,6 +59,9 @@ class AccountChange(BaseModel):
     is_active: bool | None = None
     role: Role | None = None
     employer_id: AccountId | None = None
+    full_name: OfficerText | None = None
+    nip: Nip | None = None  # "" removes it
+    position: OfficerText | None = None
 
 
 class PasswordReset(BaseModel):
@@ -104,6 +116,9 @@ class AccountAdminController(Controller):
             password=data.password or generated or "",
             employer_id=data.employer_id,
             now=now,
+            full_name=data.full_name,
+            nip=data.nip,
+            position=data.position,
         )
         row = await admin.get_account(account_id)
         return CreatedAccount(**_out(row).model_dump(), one_time_password=generated)
@@ -120,8 +135,9 @@ class AccountAdminController(Controller):
         actor: CurrentActor,
         now: Now,
     ) -> AccountOut:
-        """Disable/enable (``is_active``), change ``role`` and ``employer_id``. Disabling or
-        changing the role signs the account out everywhere."""
+        """Disable/enable (``is_active``), change ``role`` and ``employer_id``, the officer's
+        ``full_name``, ``nip`` and ``position``. Disabling or changing the role signs the account
+        out everywhere."""
         changes = data.model_dump(exclude_unset=True)
         if changes.get("is_active", False) is None or changes.get("role", False) is None:
             raise InvalidInput("body", "is_active and role cannot be null")

@@ -20,6 +20,9 @@ def register(subparsers: Subparsers) -> None:
     create.add_argument("--email", required=True)
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.add_argument("--employer-id", type=int, default=None, help="for the employer role")
+    create.add_argument("--full-name", default="", help="an officer's full name, as signed")
+    create.add_argument("--nip", default="", help="an officer's NIP (18 digits)")
+    create.add_argument("--position", default="", help="an officer's position (jabatan)")
     create.add_argument(
         "--password-stdin", action="store_true", required=True, help="read the password from stdin"
     )
@@ -40,6 +43,9 @@ def run_create(arguments: argparse.Namespace, settings: Settings) -> int:
                 password=password,
                 employer_id=arguments.employer_id,
                 now=utc_now(),
+                full_name=arguments.full_name,
+                nip=arguments.nip,
+                position=arguments.position,
             )
         except DomainError as error:
             return fail(error.detail)

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tka_registry.accounts.officers import check_nip_free, checked_identity
 from tka_registry.accounts.passwords import check_password, hash_password, password_problem
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.accounts.tables import AccessToken, Account
@@ -15,6 +16,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput
+from tka_registry.rules.calendar import jakarta_today
 
 
 def token_digest(token: str) -> str:
@@ -26,9 +28,19 @@ def normalise_email(email: str) -> str:
 
 
 async def create_account(
-    actor: Actor, *, email: str, role: str, password: str, employer_id: int | None, now: datetime
+    actor: Actor,
+    *,
+    email: str,
+    role: str,
+    password: str,
+    employer_id: int | None,
+    now: datetime,
+    full_name: str = "",
+    nip: str = "",
+    position: str = "",
 ) -> int:
-    """Create an account; an employer account is bound to exactly one employer."""
+    """Create an account; an employer account is bound to exactly one employer. An officer's
+    full name, NIP and position (accounts.officers) may come now or later."""
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise InvalidInput("email", f'"{email}" is not an email address')
@@ -36,11 +48,13 @@ async def create_account(
         raise InvalidInput("role", f'unknown role "{role}": one of {", ".join(Role)}')
     if (role == Role.EMPLOYER) != (employer_id is not None):
         raise InvalidInput("employer_id", "an employer account needs employer_id; others none")
+    identity = checked_identity(role, full_name, nip, position, today=jakarta_today(now))
     problem = password_problem(password)
     if problem:
         raise InvalidInput("password", problem)
     password_hash = await hash_password(password)
     async with write_transaction(Account._meta.db):
+        await check_nip_free(identity["nip"])
         if employer_id is not None and not await Employer.exists().where(
             Employer.id == employer_id
         ):
@@ -57,10 +71,12 @@ async def create_account(
                 failed_signins=0,
                 password_changed_at=now,
                 created_at=now,
+                **identity,
             )
         )
         account_id = int(rows[0]["id"])
-        await record(actor, "account.create", "account", account_id, {"email": email, "role": role})
+        details = {"email": email, "role": role} | identity
+        await record(actor, "account.create", "account", account_id, details)
     return account_id
 
 

@@ -18,6 +18,10 @@ class Account(Table):
     locked_until = Timestamptz(null=True, default=None)
     password_changed_at = Timestamptz(null=False)
     created_at = Timestamptz(null=False)
+    # The officer who signs letters (issue 20): full name, NIP (rules/nip.py) and jabatan.
+    full_name = Varchar(length=200, null=False, default="")
+    nip = Varchar(length=18, null=True, default=None, unique=True)
+    position = Varchar(length=200, null=False, default="")
 
 
 class AccessToken(Table):

@@ -76,6 +76,15 @@ def service_problems(error: DomainError, _: Gettext, prefix: str = "") -> FormEr
             message = _("Choose the employer from the list.")
         elif problem.field == "role":
             message = _("Choose the role of the account.")
+        elif isinstance(error, Conflict) and problem.field == "nip":
+            message = _("Another account carries this NIP already.")
+        elif problem.field == "nip":
+            message = _(
+                "Enter the NIP's 18 digits: birth date (yyyymmdd), appointment year and month,"
+                " sex (1 man, 2 woman) and sequence number."
+            )
+        elif problem.field in {"full_name", "position"}:
+            message = _("This value is too long.")
         else:
             message = _("Check this value.")
         name = problem.field if problem.field in {"email", "id"} else problem.field + prefix
@@ -122,6 +131,7 @@ def _done_messages(request: Request[Any, Any, Any]) -> dict[str, str]:
         "aktif": _("Account enabled."),
         "nonaktif": _("Account disabled and signed out."),
         "peran": _("Role changed; the account was signed out."),
+        "identitas": _("Officer's name, NIP and position saved."),
     }
 
 
@@ -171,6 +181,9 @@ class AccountAdminPages(Controller):
                 password=password,
                 employer_id=_employer_id(values.get("employer_id", "")),
                 now=now,
+                full_name=values.get("full_name", ""),
+                nip=values.get("nip", ""),
+                position=values.get("position", ""),
             )
         except DomainError as error:
             return await _listing(request, actor, values, service_problems(error, _))
@@ -226,6 +239,24 @@ class AccountAdminPages(Controller):
         self, request: Request[Any, Any, Any], account_id: FromPath[int]
     ) -> Template:
         return await _reset_page(request, account_id, {})
+
+    @post("/{account_id:int}/identitas", opt=access(Role.ADMIN))
+    async def change_identity(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: FromPath[int],
+        actor: CurrentActor,
+        now: Now,
+    ) -> Template | Redirect:
+        """The officer's full name, NIP and position, as signed under decision letters."""
+        _ = translator(request)
+        values = await form_values(request)
+        changes = {name: values.get(name, "") for name in admin.IDENTITY_FIELDS}
+        try:
+            await admin.change_account(actor, account_id, changes, now=now)
+        except DomainError as error:
+            return await _listing(request, actor, {}, service_problems(error, _, f"-{account_id}"))
+        return _done("identitas")
 
     @post("/{account_id:int}/kata-sandi", opt=access(Role.ADMIN))
     async def reset_password(

@@ -11,6 +11,7 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
+from tka_registry.accounts.officers import signatory_of
 from tka_registry.accounts.roles import Actor
 from tka_registry.applications import checks
 from tka_registry.applications.schemas import (
@@ -31,6 +32,7 @@ from tka_registry.applications.service import (
 from tka_registry.applications.tables import Application
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
+from tka_registry.documents.letter_numbers import LetterKind, NumberedLetter, number_letter
 from tka_registry.documents.render import DecisionLetter
 from tka_registry.documents.service import DocumentKind, render_pdf, store_document
 from tka_registry.employers.tables import Employer
@@ -169,17 +171,25 @@ async def _record_departure(row: dict[str, Any], details: ApplicationDetails, ct
 
 
 async def _letter(
-    row: dict[str, Any], approved: bool, reason: str | None, permit_number: str | None, ctx: Context
+    row: dict[str, Any],
+    numbered: NumberedLetter,
+    reason: str | None,
+    permit_number: str | None,
+    ctx: Context,
 ) -> None:
     """Render and store the decision letter; a letter that cannot be made never undoes the
     decision (it is logged, and the documents area can render it again)."""
     employer = await Employer.select().where(Employer.id == row["employer"]).first()
     assert employer is not None
+    approved = numbered.kind == LetterKind.APPROVAL
     letter = DecisionLetter(
         register_number=row["register_number"],
         approved=approved,
-        decided_on=ctx.today,
-        officer_name=ctx.actor.email,
+        decided_on=numbered.issued_on,
+        officer_name=numbered.signatory.full_name,
+        officer_nip=numbered.signatory.nip,
+        officer_position=numbered.signatory.position,
+        letter_number=numbered.number,
         addressee_name=employer["name"],
         applicant_name=employer["name"],
         worker_name=row["person_name"],
@@ -239,6 +249,8 @@ async def decide(
 ) -> ApplicationOut:
     """Approve, reject or return a submitted case, in one audited transaction."""
     message = _checked_message(data)
+    # Only a named officer with a NIP decides: the letter is signed with both.
+    signatory = await signatory_of(actor) if data.decision != "return" else None
     ctx = Context(actor, settings, today, now)
     outcome = OUTCOME[data.decision]
     async with write_transaction(Application._meta.db):
@@ -275,6 +287,11 @@ async def decide(
             "checks": made_against,
         }
         await record(actor, "application.decide", "application", application_id, details)
-        if data.decision != "return":
-            await _letter(row, data.decision == "approve", message or None, permit_number, ctx)
+        if signatory is not None:
+            kind = LetterKind.APPROVAL if data.decision == "approve" else LetterKind.REJECTION
+            numbered = await number_letter(
+                kind, owner_type="application", owner_id=application_id, signatory=signatory,
+                issued_on=today, settings=settings, now=now,
+            )  # fmt: skip
+            await _letter(row, numbered, message or None, permit_number, ctx)
     return await get_application(actor, application_id, settings=settings, today=today)

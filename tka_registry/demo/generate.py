@@ -249,6 +249,26 @@ async def _permits(
     return total
 
 
+# The demo office's staff who sign letters: full name, NIP (rules/nip.py) and position.
+DEMO_OFFICERS: dict[str, tuple[str, str, str]] = {
+    "admin@demo.tka.local": (
+        "Ahmad Fauzi, S.Kom.",
+        "198807122012121002",
+        "Kepala Seksi Teknologi Informasi dan Komunikasi Keimigrasian",
+    ),
+    "petugas@demo.tka.local": (
+        "Rina Kartika Sari, S.H.",
+        "199002142014032001",
+        "Kepala Seksi Izin Tinggal dan Status Keimigrasian",
+    ),
+    "intel@demo.tka.local": (
+        "Budi Santoso, S.Sos.",
+        "198611052010011003",
+        "Kepala Seksi Intelijen dan Penindakan Keimigrasian",
+    ),
+}
+
+
 async def _accounts(
     seed: int, employer_ids: dict[str, int], now: datetime
 ) -> list[tuple[str, str, str]]:
@@ -260,7 +280,7 @@ async def _accounts(
     ]
     for number, employer_id in enumerate(list(employer_ids.values())[:3], start=1):
         wanted.append((f"penjamin{number}@demo.tka.local", Role.EMPLOYER, employer_id))
-    existing = {r["email"] for r in await Account.select(Account.email)}
+    existing = {r["email"]: r["nip"] for r in await Account.select(Account.email, Account.nip)}
     password_hash = await hash_password(password)
     rows = [
         {
@@ -272,9 +292,19 @@ async def _accounts(
             "failed_signins": 0,
             "password_changed_at": now,
             "created_at": now,
+            **_identity(email),
         }
         for email, role, employer_id in wanted
         if email not in existing
     ]
     await _insert(Account, rows)
+    for email in DEMO_OFFICERS:
+        if email in existing and not existing[email]:  # a demo made before officers signed
+            changes: dict[Any, Any] = dict(_identity(email))
+            await Account.update(changes).where(Account.email == email)
     return [(email, role.value, password) for email, role, _ in wanted]
+
+
+def _identity(email: str) -> dict[str, Any]:
+    name, nip, position = DEMO_OFFICERS.get(email, ("", "", ""))
+    return {"full_name": name, "nip": nip or None, "position": position}

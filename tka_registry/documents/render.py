@@ -134,7 +134,8 @@ class DecisionLetter:
     submitted_on: date | None = None
     permit_number: str | None = None
     letter_number: str | None = None
-    officer_id: str | None = None
+    officer_nip: str | None = None
+    officer_position: str | None = None
 
 
 class DocumentIncomplete(ValueError):
@@ -160,7 +161,8 @@ _LETTER_OPTIONAL = {
     "submitted_on",
     "permit_number",
     "letter_number",
-    "officer_id",
+    "officer_nip",
+    "officer_position",
 }
 
 
@@ -460,8 +462,7 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     "submitted_on": ("Tanggal Permohonan", "Date of Application"),
     "decided_on": ("Tanggal Keputusan", "Date of Decision"),
     "reason": ("Alasan penolakan", "Reason for rejection"),
-    "on_behalf": ("a.n. Kepala", "on behalf of the Head of Office"),
-    "deciding_officer": ("Pejabat yang memutuskan", "Deciding officer"),
+    "on_behalf": ("a.n. Kepala", "on behalf of the Head of"),
 }
 
 DECISION_SUBJECTS: dict[bool, tuple[str, str]] = {

@@ -1,7 +1,7 @@
 """Stored documents (PDF bytes kept under ``data_dir/documents`` by SHA-256) and the log of
 public verifications."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -51,3 +51,30 @@ class SigningKey(Table):
     wrapped_private_key = Text(null=False)
     valid_from = Timestamptz(null=False)
     retired_on = Timestamptz(null=True, default=None)
+
+
+class LetterCounter(Table):
+    """The last number given to letters of one series in one year (unique series and year)."""
+
+    id: Serial
+    series = Varchar(length=20, null=False)
+    year = Integer(null=False)
+    last_sequence = Integer(null=False)
+
+
+class IssuedLetter(Table):
+    """Every letter number given, with its owner and the officer who signed (issue 20)."""
+
+    id: Serial
+    number = Varchar(length=100, unique=True, null=False)
+    kind = Varchar(length=20, null=False)
+    year = Integer(null=False)
+    sequence = Integer(null=False)
+    owner_type = Varchar(length=30, null=False)  # application | second_home_case
+    owner_id = Integer(null=False)
+    account_id = Integer(null=True, default=None)
+    officer_name = Varchar(length=200, null=False)
+    officer_nip = Varchar(length=18, null=False)
+    officer_position = Varchar(length=200, null=False)
+    issued_on = Date(null=False, required=True)
+    created_at = Timestamptz(null=False)

@@ -6,10 +6,17 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tka_registry.accounts.officers import signatory_of
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.documents import service as documents
+from tka_registry.documents.letter_numbers import (
+    LetterKind,
+    NumberedLetter,
+    letter_of,
+    number_letter,
+)
 from tka_registry.documents.render import DecisionLetter
 from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.permits.schemas import PermitIn
@@ -29,6 +36,7 @@ log = logging.getLogger("tka_registry.second_home")
 # Permenkumham 22/2023 as amended: Second Home is visa index E33 (SE IMI-0740.GR.01.01/2022).
 SECOND_HOME_INDEX = "E33"
 APPLICATION_KIND = "second_home"
+CASE_OWNER = "second_home_case"  # the owner of its letter numbers (documents.letter_numbers)
 
 
 def permit_end(issued_on: date, stay_years: int, passport_expires_on: date | None) -> date:
@@ -127,6 +135,7 @@ async def decide_case(
     """Approve (every rule met: E33 permits for principal and dependants) or reject a case."""
     if not data.approve and not data.reason:
         raise InvalidInput("reason", "a rejection needs its reason")
+    signatory = await signatory_of(actor)  # the approval letter carries name, NIP, position
     async with write_transaction(SecondHomeCase._meta.db):
         row = await open_case_row(case_id, now)
         decided_on = _check_decision_date(data, row, today)
@@ -134,7 +143,7 @@ async def decide_case(
         details: dict[str, Any] = {"approve": data.approve, "reason": data.reason}
         changes: dict[Any, Any] = {
             SecondHomeCase.decided_on: decided_on,
-            SecondHomeCase.decided_by: data.officer_name or actor.email,
+            SecondHomeCase.decided_by: signatory.full_name,
             SecondHomeCase.decision_reason: data.reason,
         }
         if data.approve:
@@ -145,6 +154,11 @@ async def decide_case(
                 actor, facts, decided_on, settings=settings, today=today, now=now
             )
             details.update(issued)
+            numbered = await number_letter(
+                LetterKind.APPROVAL, owner_type=CASE_OWNER, owner_id=case_id,
+                signatory=signatory, issued_on=decided_on, settings=settings, now=now,
+            )  # fmt: skip
+            details["letter_number"] = numbered.number
             changes[SecondHomeCase.principal_permit_id] = issued["principal_permit_id"]
             changes[SecondHomeCase.status] = CaseStatus.APPROVED
         else:
@@ -171,14 +185,21 @@ async def _documents_after_approval(
         log.exception("Second Home case %s approved, but its letter failed", case_id)
 
 
-def letter_for(facts: read.CaseFacts, permit_number: str | None) -> DecisionLetter:
+def letter_for(
+    facts: read.CaseFacts, permit_number: str | None, numbered: NumberedLetter | None
+) -> DecisionLetter:
+    """The approval letter; a case decided before letters were numbered (``numbered`` None)
+    keeps its register number and the officer's name as recorded."""
     row = facts.row
     principal = facts.principal.worker
+    signatory = numbered.signatory if numbered else None
     return DecisionLetter(
         register_number=row["register_number"],
         approved=True,
         decided_on=row["decided_on"],
-        officer_name=row["decided_by"],
+        officer_name=signatory.full_name if signatory else row["decided_by"],
+        officer_nip=signatory.nip if signatory else None,
+        officer_position=signatory.position if signatory else None,
         addressee_name=principal["full_name"],
         addressee_address=principal["address"],
         applicant_name=principal["full_name"],
@@ -188,7 +209,7 @@ def letter_for(facts: read.CaseFacts, permit_number: str | None) -> DecisionLett
         passport_number=facts.principal.passport["number"] if facts.principal.passport else None,
         submitted_on=row["application_date"],
         permit_number=permit_number,
-        letter_number=row["register_number"],
+        letter_number=numbered.number if numbered else row["register_number"],
     )
 
 
@@ -209,7 +230,8 @@ async def approval_letter(
     if stored is not None:
         return stored
     brief = await read.permit_brief(permit_id, facts.row["decided_on"], settings)
-    letter = letter_for(facts, brief.number if brief else None)
+    numbered = await letter_of(CASE_OWNER, case_id, LetterKind.APPROVAL)
+    letter = letter_for(facts, brief.number if brief else None, numbered)
     pdf = await documents.render_pdf(letter, settings.language)
     async with write_transaction(SecondHomeCase._meta.db):
         stored = await documents.store_document(

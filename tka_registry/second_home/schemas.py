@@ -91,6 +91,8 @@ class DecisionIn(BaseModel):
     approve: bool
     decided_on: date | None = None  # the Jakarta day of the decision when absent
     reason: Annotated[str, Field(max_length=2000)] | None = None
+    # Kept for older clients and ignored: the letter names the signed-in officer's account
+    # (full name, NIP, position; accounts.officers).
     officer_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
 
