@@ -49,6 +49,8 @@ class Settings:
     signin_lockout_minutes: int = 15
     max_request_body_bytes: int = 10 * 1024 * 1024
     upload_max_bytes: int = 5 * 1024 * 1024
+    # The holder's photo (printed on the permit): a JPEG or PNG of at most this size.
+    photo_max_bytes: int = 2 * 1024 * 1024
     regencies: tuple[str, ...] = DEFAULT_REGENCIES
     # Extension may be filed from 30 days before expiry (imigrasi.go.id extension table).
     extension_window_days: int = 30

@@ -51,7 +51,11 @@ async def add_attachment(
     row = await application_row(actor, application_id)
     if row["status"] not in EDITABLE:
         raise Conflict("status", f"the application is {row['status']}: attachments are closed")
-    content_type = files.checked_upload(content, settings.upload_max_bytes)
+    content_type = (
+        files.checked_photo(content, settings.photo_max_bytes)
+        if kind == AttachmentKind.PHOTO
+        else files.checked_upload(content, settings.upload_max_bytes)
+    )
     digest = files.store(attachments_folder(settings), content)
     values: dict[str, Any] = {
         "application": application_id,

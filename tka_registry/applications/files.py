@@ -74,6 +74,29 @@ def checked_upload(content: bytes, max_bytes: int, field: str = "file") -> str:
     return content_type
 
 
+# A passport photo is a few hundred kilopixels; more than this is no photo a permit prints.
+PHOTO_MAX_PIXELS = 25_000_000
+
+
+def checked_photo(content: bytes, max_bytes: int, field: str = "file") -> str:
+    """The content type of an acceptable holder's photo (JPEG or PNG within ``max_bytes`` and
+    :data:`PHOTO_MAX_PIXELS`); raises InvalidInput naming why not."""
+    if len(content) > max_bytes:
+        raise InvalidInput(
+            field, f"the photo is {len(content)} bytes; the limit is {max_bytes} bytes"
+        )
+    content_type = checked_upload(content, max_bytes, field)
+    if content_type not in (JPEG, PNG):
+        raise InvalidInput(field, "a photo must be a JPEG or PNG image (judged by its content)")
+    with Image.open(io.BytesIO(content)) as image:
+        width, height = image.size
+    if width * height > PHOTO_MAX_PIXELS:
+        raise InvalidInput(
+            field, f"the photo is {width}x{height} pixels; the limit is {PHOTO_MAX_PIXELS} pixels"
+        )
+    return content_type
+
+
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 

@@ -60,7 +60,18 @@ APPLICATION_KINDS = {
     "second_home": ("Izin Tinggal Rumah Kedua (E33)", "Second Home stay permit (E33)"),
 }
 
-SECOND_HOME_SPONSOR = ("Rumah Kedua", "Second Home")
+# PP 48/2021 art. 103: a Second Home stay permit is granted without a sponsor.
+SECOND_HOME_NO_SPONSOR = (
+    "Tanpa penjamin (Izin Tinggal Rumah Kedua, PP 48/2021 Pasal 103)",
+    "None: Second Home stay permit without a sponsor (PP 48/2021 art. 103)",
+)
+
+# Relations of a Second Home dependant to the principal (SE IMI-0740.GR.01.01/2022).
+RELATIONS = {
+    "spouse": ("Suami/Istri", "Spouse"),
+    "child": ("Anak", "Child"),
+    "parent": ("Orang tua", "Parent"),
+}
 
 
 def long_date(day: date, language: str = "id") -> str:
@@ -88,3 +99,8 @@ def permit_kind_labels(kind: str) -> tuple[str, str]:
 def application_kind_labels(kind: str) -> tuple[str, str]:
     """(Indonesian, English) name of an application kind code such as ``itas_extension``."""
     return APPLICATION_KINDS.get(kind, (kind, kind))
+
+
+def relation_labels(relation: str) -> tuple[str, str]:
+    """(Indonesian, English) of a dependant's relation; the text itself when unknown."""
+    return RELATIONS.get(relation.strip().lower(), (relation, relation))

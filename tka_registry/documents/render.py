@@ -29,6 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from tka_registry.documents import labels
+from tka_registry.documents.photos import JPEG_DATA_PREFIX
 from tka_registry.documents.qr import PNG_DATA_PREFIX, qr_png_data_uri
 from tka_registry.rules.nationality import nationality_name
 
@@ -37,6 +38,7 @@ __all__ = [
     "DecisionLetter",
     "DocumentIncomplete",
     "DocumentRenderer",
+    "LetterDependant",
     "LocalOnlyFetcher",
     "Office",
     "PermitDocument",
@@ -52,7 +54,7 @@ __all__ = [
 
 # Bump whenever a template or the stylesheet changes what a document looks like: stored
 # documents record the version they were rendered with, and officers re-render older ones.
-TEMPLATE_VERSION = "documents-3"
+TEMPLATE_VERSION = "documents-4"
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
@@ -113,6 +115,20 @@ class PermitDocument:
     employer_name: str | None = None
     position: str | None = None
     issuing_office: str = Office.name
+    # The holder's photo as a data:image/jpeg URI (documents.photos), when the application
+    # that issued the permit carried one.
+    photo: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterDependant:
+    """A Second Home dependant named in the principal's approval letter."""
+
+    name: str
+    relation: str  # spouse | child | parent, or the text as recorded
+    nationality: str
+    passport_number: str | None
+    permit_number: str | None
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,11 @@ class DecisionLetter:
     letter_number: str | None = None
     officer_nip: str | None = None
     officer_position: str | None = None
+    # Second Home approvals: the dependants, and the last day to lodge the bank letter or
+    # property certificate (SE IMI-0740.GR.01.01/2022) with the number of days it allows.
+    dependants: tuple[LetterDependant, ...] = ()
+    proof_deadline: date | None = None
+    proof_days: int | None = None
 
 
 class DocumentIncomplete(ValueError):
@@ -153,6 +174,7 @@ class DocumentIncomplete(ValueError):
 # their lines are left out too, and the QR verification does not depend on them.
 _PERMIT_OPTIONAL = {
     "employer_name", "position", "issuing_office", "register_number", "birth_place", "address",
+    "photo",
 }  # fmt: skip
 _LETTER_OPTIONAL = {
     "reason",
@@ -163,6 +185,9 @@ _LETTER_OPTIONAL = {
     "letter_number",
     "officer_nip",
     "officer_position",
+    "dependants",
+    "proof_deadline",
+    "proof_days",
 }
 
 
@@ -196,8 +221,8 @@ def _missing(document: Any, optional: set[str]) -> tuple[str, ...]:
 class LocalOnlyFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only files under the allowed paths.
 
-    Every other URL (http, https, ftp, files elsewhere, data other than the PNG images the
-    renderer itself inlines) is refused, so text from users can never make the renderer fetch
+    Every other URL (http, https, ftp, files elsewhere, data other than the PNG and JPEG images
+    the renderer itself inlines) is refused, so text from users can never make the renderer fetch
     anything; refused URLs are kept in ``refused``.
     """
 
@@ -207,7 +232,7 @@ class LocalOnlyFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith(PNG_DATA_PREFIX):  # the QR code: inline bytes, no fetch
+        if url.startswith((PNG_DATA_PREFIX, JPEG_DATA_PREFIX)):  # QR code, photo: inline bytes
             return super().fetch(url, headers)
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
@@ -352,7 +377,7 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
     sponsor = (
         (doc.employer_name, doc.employer_name)
         if doc.employer_name
-        else labels.pair(labels.SECOND_HOME_SPONSOR, language)
+        else labels.pair(labels.SECOND_HOME_NO_SPONSOR, language)
     )
     context = {
         **_common(language, doc.issued_on),
@@ -387,6 +412,17 @@ def decision_html(letter: DecisionLetter, language: str = "id") -> str:
         "decided_on": _bilingual_date(letter.decided_on, language),
         "submitted_on": (
             _bilingual_date(letter.submitted_on, language) if letter.submitted_on else None
+        ),
+        "dependants": [
+            (
+                dependant,
+                labels.pair(labels.relation_labels(dependant.relation), language),
+                _nationality(dependant.nationality, language),
+            )
+            for dependant in letter.dependants
+        ],
+        "proof_deadline": (
+            _bilingual_date(letter.proof_deadline, language) if letter.proof_deadline else None
         ),
     }
     template = "decision_approval.html" if letter.approved else "decision_rejection.html"
@@ -423,6 +459,7 @@ def render_report(
 # (Indonesian, English) of every label the templates print.
 DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     "number": ("Nomor", "Number"),
+    "photo": ("Foto pemegang izin", "Holder's photo"),
     "holder_section": ("Data Pemegang Izin", "Permit Holder"),
     "holder_name": ("Nama Lengkap", "Full Name"),
     "sex": ("Jenis Kelamin", "Sex"),
@@ -438,6 +475,10 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     "expires_on": ("Berlaku Sampai Dengan", "Valid Until"),
     "sponsor_section": ("Penjamin dan Tempat Tinggal", "Sponsor and Residence"),
     "sponsor": ("Penjamin / Pemberi Kerja", "Sponsor / Employer"),
+    "sponsor_none": ("Penjamin", "Sponsor"),
+    "dependants": ("Anggota keluarga yang ikut", "Accompanying dependants"),
+    "relation": ("Hubungan", "Relation"),
+    "name": ("Nama", "Name"),
     "position": ("Jabatan", "Position"),
     "address": ("Alamat di Indonesia", "Address in Indonesia"),
     "office": ("Kantor Penerbit", "Issuing Office"),

@@ -24,6 +24,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.documents import signing
 from tka_registry.documents.keys import CurrentKey, current_signing_key
+from tka_registry.documents.photos import permit_photos
 from tka_registry.documents.render import (
     TEMPLATE_VERSION,
     DecisionLetter,
@@ -267,6 +268,7 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
         )
         for passport in await latest:  # ascending: the latest-expiring passport wins
             passports[passport["worker"]] = passport["number"]
+        photos = await permit_photos(chunk, settings)
         for permit in permits:
             worker = workers[permit["worker"]]
             employer = employers.get(permit["employer"]) if permit["employer"] else None
@@ -288,6 +290,7 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
                 employer_name=employer,
                 # A Second Home holder (no sponsor) has no position on the document.
                 position=worker["position"] if employer else None,
+                photo=photos.get(permit["id"]),
             )
     return documents
 

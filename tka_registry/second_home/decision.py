@@ -17,10 +17,11 @@ from tka_registry.documents.letter_numbers import (
     letter_of,
     number_letter,
 )
-from tka_registry.documents.render import DecisionLetter
+from tka_registry.documents.render import DecisionLetter, LetterDependant
 from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.permits.schemas import PermitIn
 from tka_registry.permits.service import issue_permit
+from tka_registry.permits.tables import Permit
 from tka_registry.rules import second_home as rules
 from tka_registry.rules.calendar import add_years
 from tka_registry.rules.permits import PermitKind
@@ -186,13 +187,28 @@ async def _documents_after_approval(
 
 
 def letter_for(
-    facts: read.CaseFacts, permit_number: str | None, numbered: NumberedLetter | None
+    facts: read.CaseFacts,
+    permit_numbers: dict[int, str],
+    numbered: NumberedLetter | None,
+    settings: Settings,
 ) -> DecisionLetter:
-    """The approval letter; a case decided before letters were numbered (``numbered`` None)
-    keeps its register number and the officer's name as recorded."""
+    """The approval letter: the principal, each dependant with their permit, and the day the
+    proof of funds or property is due. A case decided before letters were numbered
+    (``numbered`` None) keeps its register number and the officer's name as recorded."""
     row = facts.row
     principal = facts.principal.worker
     signatory = numbered.signatory if numbered else None
+    days = settings.second_home_proof_deadline_days
+    dependants = tuple(
+        LetterDependant(
+            name=d.person.worker["full_name"],
+            relation=d.row["relation"],
+            nationality=d.person.worker["nationality"],
+            passport_number=d.person.passport["number"] if d.person.passport else None,
+            permit_number=permit_numbers.get(d.row["permit_id"]),
+        )
+        for d in facts.dependants
+    )
     return DecisionLetter(
         register_number=row["register_number"],
         approved=True,
@@ -208,8 +224,11 @@ def letter_for(
         application_kind=APPLICATION_KIND,
         passport_number=facts.principal.passport["number"] if facts.principal.passport else None,
         submitted_on=row["application_date"],
-        permit_number=permit_number,
+        permit_number=permit_numbers.get(row["principal_permit_id"]),
         letter_number=numbered.number if numbered else row["register_number"],
+        dependants=dependants,
+        proof_deadline=rules.proof_deadline(row["decided_on"], days),
+        proof_days=days,
     )
 
 
@@ -229,9 +248,9 @@ async def approval_letter(
     )
     if stored is not None:
         return stored
-    brief = await read.permit_brief(permit_id, facts.row["decided_on"], settings)
+    numbers = await Permit.select(Permit.id, Permit.number).where(Permit.id.is_in(facts.permit_ids))
     numbered = await letter_of(CASE_OWNER, case_id, LetterKind.APPROVAL)
-    letter = letter_for(facts, brief.number if brief else None, numbered)
+    letter = letter_for(facts, {p["id"]: p["number"] for p in numbers}, numbered, settings)
     pdf = await documents.render_pdf(letter, settings.language)
     async with write_transaction(SecondHomeCase._meta.db):
         stored = await documents.store_document(
