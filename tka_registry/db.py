@@ -39,6 +39,7 @@ def all_tables() -> list[type[Table]]:
     from tka_registry.documents.tables import (
         IssuedLetter,
         LetterCounter,
+        ManualCode,
         SigningKey,
         StoredDocument,
         Verification,
@@ -69,6 +70,7 @@ def all_tables() -> list[type[Table]]:
         SigningKey,
         LetterCounter,
         IssuedLetter,
+        ManualCode,
     ]
 
 

@@ -118,6 +118,8 @@ class PermitDocument:
     # The holder's photo as a data:image/jpeg URI (documents.photos), when the application
     # that issued the permit carried one.
     photo: str | None = None
+    # The short code typed at /verify when the QR cannot be scanned (documents.manual_codes).
+    manual_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ class DocumentIncomplete(ValueError):
 # their lines are left out too, and the QR verification does not depend on them.
 _PERMIT_OPTIONAL = {
     "employer_name", "position", "issuing_office", "register_number", "birth_place", "address",
-    "photo",
+    "photo", "manual_code",
 }  # fmt: skip
 _LETTER_OPTIONAL = {
     "reason",
@@ -390,6 +392,8 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
         "nationality": _nationality(doc.nationality or "", language),
         "sponsor": sponsor,
         "qr_png": qr_png_data_uri(doc.verify_url),
+        # The verification page, typed by hand: the QR's address without the token.
+        "verify_page": doc.verify_url.rsplit("/", 1)[0],
     }
     return renderer().html("permit.html", context)
 
@@ -482,6 +486,11 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     "position": ("Jabatan", "Position"),
     "address": ("Alamat di Indonesia", "Address in Indonesia"),
     "office": ("Kantor Penerbit", "Issuing Office"),
+    "manual_code": ("Kode verifikasi", "Verification code"),
+    "manual_code_note": (
+        "Jika kode QR tidak terbaca, ketik kode ini di",
+        "If the QR code cannot be scanned, type this code at",
+    ),
     "verify_note": (
         "Pindai kode QR untuk memeriksa keabsahan dan status izin tinggal ini.",
         "Scan the QR code to check that this permit is genuine and still valid.",

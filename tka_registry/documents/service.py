@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from tka_registry.accounts.roles import OFFICE_ROLES, Actor
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
-from tka_registry.documents import signing
+from tka_registry.documents import manual_codes, signing
 from tka_registry.documents.keys import CurrentKey, current_signing_key
 from tka_registry.documents.photos import permit_photos
 from tka_registry.documents.render import (
@@ -31,7 +31,7 @@ from tka_registry.documents.render import (
     PermitDocument,
     missing_fields,
 )
-from tka_registry.documents.tables import StoredDocument
+from tka_registry.documents.tables import ManualCode, StoredDocument
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, NotFound
 from tka_registry.permits.tables import Permit
@@ -229,17 +229,14 @@ def _address(worker: dict[str, Any]) -> str:
     return address
 
 
-def _verify_url(
-    settings: Settings, key: CurrentKey, permit: dict[str, Any], worker: dict[str, Any]
-) -> str:
+def _token(key: CurrentKey, permit: dict[str, Any], worker: dict[str, Any]) -> str | None:
     statement = signing.permit_statement(
         permit["number"], worker["full_name"], worker["nationality"], permit["expires_on"]
     )
     try:
-        token = signing.sign_permit(key.private_key, statement)
+        return signing.sign_permit(key.private_key, statement)
     except ValueError:
-        return ""  # reported as missing: the number cannot be written in a token
-    return signing.verify_url(settings.base_url, token)
+        return None  # reported as missing: the number cannot be written in a token
 
 
 async def permit_documents(ids: list[int], settings: Settings) -> dict[int, PermitDocument]:
@@ -269,6 +266,15 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
         for passport in await latest:  # ascending: the latest-expiring passport wins
             passports[passport["worker"]] = passport["number"]
         photos = await permit_photos(chunk, settings)
+        tokens = {p["id"]: _token(key, p, workers[p["worker"]]) for p in permits}
+        codes = {
+            manual_codes.code_for(token): (permit_id, token)
+            for permit_id, token in tokens.items()
+            if token
+        }
+        async with write_transaction(ManualCode._meta.db):
+            kept = await manual_codes.remember(codes, datetime.now(UTC))
+        code_of = {permit_id: code for code, (permit_id, _) in codes.items() if code in kept}
         for permit in permits:
             worker = workers[permit["worker"]]
             employer = employers.get(permit["employer"]) if permit["employer"] else None
@@ -286,7 +292,14 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
                 issued_on=permit["issued_on"],
                 expires_on=permit["expires_on"],
                 address=_address(worker),
-                verify_url=_verify_url(settings, key, permit, worker),
+                verify_url=(
+                    signing.verify_url(settings.base_url, token)
+                    if (token := tokens[permit["id"]])
+                    else ""
+                ),
+                manual_code=(
+                    manual_codes.printed(code_of[permit["id"]]) if permit["id"] in code_of else None
+                ),
                 employer_name=employer,
                 # A Second Home holder (no sponsor) has no position on the document.
                 position=worker["position"] if employer else None,

@@ -78,3 +78,13 @@ class IssuedLetter(Table):
     officer_position = Varchar(length=200, null=False)
     issued_on = Date(null=False, required=True)
     created_at = Timestamptz(null=False)
+
+
+class ManualCode(Table):
+    """The short code printed under a QR code and the signed token it stands for (issue 20)."""
+
+    id: Serial
+    code = Varchar(length=9, unique=True, null=False)
+    permit_id = Integer(null=False)
+    token = Text(null=False)
+    created_at = Timestamptz(null=False)

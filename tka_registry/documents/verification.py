@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tka_registry.db import write_transaction
-from tka_registry.documents import signing
+from tka_registry.documents import manual_codes, signing
 from tka_registry.documents.keys import published_keys
 from tka_registry.documents.tables import Verification
 from tka_registry.permits.tables import Permit
@@ -31,6 +31,7 @@ class VerificationOut(BaseModel):
     """The answer to a verification; the personal fields are empty for an invalid token."""
 
     outcome: Outcome
+    permit_number: str | None = None  # to compare with the paper
     holder: str | None = None  # masked, e.g. "Z**** W**"
     nationality: str | None = None  # ISO 3166-1 alpha-3 or ICAO code
     nationality_name_id: str | None = None
@@ -71,7 +72,11 @@ async def _permit_for(statement: signing.PermitStatement) -> dict[str, Any] | No
 async def verify(
     token: str, *, address: str, today: date, now: datetime, settings: Settings
 ) -> VerificationOut:
-    """Check ``token`` and answer the permit's status on ``today``; never raises on bad input."""
+    """Check ``token`` (or the manual code printed under the QR) and answer the permit's status
+    on ``today``; never raises on bad input."""
+    code = manual_codes.parsed(token)
+    if code is not None:
+        token = await manual_codes.token_for(code) or ""
     statement = None
     for key in await published_keys():  # a handful; tokens do not name their key yet
         statement = signing.verify_token(key.public_key, token)
@@ -91,6 +96,7 @@ async def verify(
         code = row["worker.nationality"]
         answer = VerificationOut(
             outcome=outcome_of(status),
+            permit_number=row["number"],
             holder=masked_name(row["worker.full_name"]),
             nationality=code,
             nationality_name_id=nationality_name(code, "id"),

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.dependencies import Now, SettingsDep, Today
 from tka_registry.documents import signing
 from tka_registry.documents.keys import current_signing_key
 from tka_registry.documents.labels import long_date
-from tka_registry.documents.verification import verify
+from tka_registry.documents.verification import VerificationOut, verify
 from tka_registry.security.rate_limits import verification_rate_limit
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
@@ -53,6 +54,23 @@ class VerificationPageController(Controller):
         pem = signing.public_key_pem((await current_signing_key(settings)).private_key)
         return Response(pem, media_type="application/x-pem-file")
 
+    @get("/", opt=access(PUBLIC), guards=[verification_rate_limit])
+    async def by_code(
+        self,
+        request: Request[Any, Any, Any],
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+        kode: Annotated[str | None, QueryParameter(max_length=40)] = None,
+    ) -> Response[str]:
+        """The manual code typed in (``?kode=ABCD-EFGH-J``), or the form to type it."""
+        if not kode:
+            return _page(None, today=today)
+        answer = await verify(
+            kode, address=client_address(request), today=today, now=now, settings=settings
+        )
+        return _page(answer, today=today, typed=kode)
+
     @get("/{token:str}", opt=access(PUBLIC), guards=[verification_rate_limit])
     async def page(
         self,
@@ -65,23 +83,29 @@ class VerificationPageController(Controller):
         answer = await verify(
             token, address=client_address(request), today=today, now=now, settings=settings
         )
-        html = (
-            _pages()
-            .get_template("verify.html")
-            .render(
-                answer=answer,
-                headline=HEADLINES[answer.outcome.value],
-                expires_on=(
-                    (long_date(answer.expires_on, "id"), long_date(answer.expires_on, "en"))
-                    if answer.expires_on
-                    else None
-                ),
-                checked_on=long_date(today, "id"),
-                checked_on_en=long_date(today, "en"),
-            )
+        return _page(answer, today=today)
+
+
+def _page(answer: VerificationOut | None, *, today: date, typed: str = "") -> Response[str]:
+    """The verification page: an answer (or only the code form), never cached or referred."""
+    html = (
+        _pages()
+        .get_template("verify.html")
+        .render(
+            answer=answer,
+            typed=typed,
+            headline=HEADLINES[answer.outcome.value] if answer else None,
+            expires_on=(
+                (long_date(answer.expires_on, "id"), long_date(answer.expires_on, "en"))
+                if answer and answer.expires_on
+                else None
+            ),
+            checked_on=long_date(today, "id"),
+            checked_on_en=long_date(today, "en"),
         )
-        return Response(
-            html,
-            media_type=MediaType.HTML,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-        )
+    )
+    return Response(
+        html,
+        media_type=MediaType.HTML,
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
