@@ -7,6 +7,7 @@ the worker left and ends the permit then. Approvals and rejections get a decisio
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +32,7 @@ from tka_registry.applications.service import (
 )
 from tka_registry.applications.tables import Application
 from tka_registry.audit.service import record
-from tka_registry.db import write_transaction
+from tka_registry.db import after_commit, write_transaction
 from tka_registry.documents.letter_numbers import LetterKind, NumberedLetter, number_letter
 from tka_registry.documents.render import DecisionLetter
 from tka_registry.documents.service import DocumentKind, render_pdf, store_document
@@ -203,17 +204,16 @@ async def _letter(
     )
     try:
         pdf = await render_pdf(letter, ctx.settings.language)
+        await store_document(
+            ctx.actor,
+            pdf=pdf,
+            kind=DocumentKind.APPROVAL if approved else DocumentKind.REJECTION,
+            settings=ctx.settings,
+            now=ctx.now,
+            application_id=row["id"],
+        )
     except Exception:
-        log.exception("decision letter of application %s could not be rendered", row["id"])
-        return
-    await store_document(
-        ctx.actor,
-        pdf=pdf,
-        kind=DocumentKind.APPROVAL if approved else DocumentKind.REJECTION,
-        settings=ctx.settings,
-        now=ctx.now,
-        application_id=row["id"],
-    )
+        log.exception("decision letter of application %s could not be made", row["id"])
 
 
 def _checked_message(data: DecisionIn) -> str:
@@ -293,5 +293,9 @@ async def decide(
                 kind, owner_type="application", owner_id=application_id, signatory=signatory,
                 issued_on=today, settings=settings, now=now,
             )  # fmt: skip
-            await _letter(row, numbered, message or None, permit_number, ctx)
+            # Rendered once the decision commits (its number is taken inside it), so the slow
+            # render never holds the write lock other decisions wait for.
+            await after_commit(
+                functools.partial(_letter, row, numbered, message or None, permit_number, ctx)
+            )
     return await get_application(actor, application_id, settings=settings, today=today)
