@@ -34,15 +34,17 @@ def tka_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def tka(env: dict[str, str], *arguments: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the ``tka-registry`` command to its end."""
+def tka(
+    env: dict[str, str], *arguments: str, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``tka-registry`` command to its end (``timeout`` seconds at most)."""
     return subprocess.run(
         [sys.executable, "-m", "tka_registry.cli", *arguments],
         input=stdin,
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 

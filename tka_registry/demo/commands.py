@@ -8,6 +8,7 @@ from datetime import date
 
 from tka_registry.cli import Subparsers, run_with_database
 from tka_registry.demo.generate import load_demo_data
+from tka_registry.demo.showcase import load_showcase
 from tka_registry.rules.calendar import jakarta_today, utc_now
 from tka_registry.settings import Settings
 
@@ -34,11 +35,25 @@ def run_demo(arguments: argparse.Namespace, settings: Settings) -> int:
         summary = await load_demo_data(
             workers=arguments.workers, seed=arguments.seed, today=today, now=now
         )
+        # Each role's first demo account acts in the showcase (penjamin1 for the employer).
+        by_role = {role: email for email, role, _ in reversed(summary.accounts)}
+        showcase = await load_showcase(
+            seed=arguments.seed,
+            employer_id=next(iter(summary.employer_ids.values())),
+            sponsor_email=by_role["employer"],
+            officer_email=by_role["officer"],
+            settings=settings,
+            today=today,
+            now=now,
+        )
         elapsed = time.perf_counter() - started
         print(
             f"demo data (seed {arguments.seed}, around {today.isoformat()}): "
             f"{summary.employers} employers, {summary.workers} new workers, "
-            f"{summary.permits} new permits in {elapsed:.1f} s"
+            f"{summary.permits} new permits, {showcase.applications} new applications, "
+            f"{showcase.second_home_cases} new Second Home cases, "
+            f"{showcase.revoked_permits} newly revoked permits; "
+            f"{showcase.reminders} reminders due today in the ledger; in {elapsed:.1f} s"
         )
         print("demo logins (for trying the registry only):")
         for email, role, password in summary.accounts:

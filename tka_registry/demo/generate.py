@@ -37,6 +37,7 @@ class DemoSummary:
     workers: int = 0
     permits: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    employer_ids: dict[str, int] = field(default_factory=dict)  # by name, in EMPLOYERS order
 
 
 def demo_password(seed: int) -> str:
@@ -84,8 +85,13 @@ def _person(rng: random.Random, nationality: str) -> tuple[str, str]:
 
 def _permit_chain(
     rng: random.Random, today: date, second_home: bool
-) -> list[tuple[date, date, bool]]:
-    """(issued, expires, revoked) oldest first; the last is current."""
+) -> list[tuple[date, date, date | None]]:
+    """(issued, expires, revoked_on) oldest first; the last is current.
+
+    Every permit has begun by ``today``: an ITAS runs one or two years (two when it ends more
+    than a year ahead), Second Home five; earlier links are as long as the current one, since
+    an E23 extension may not be longer than the first grant (shared/domain.md).
+    """
     roll = rng.random()
     if roll < 0.05:
         expires = today - timedelta(days=rng.randrange(1, 150))  # overstay
@@ -93,12 +99,17 @@ def _permit_chain(
         expires = today + timedelta(days=rng.randrange(0, 31))  # in the extension window
     else:
         expires = today + timedelta(days=rng.randrange(31, 700))
-    length = 5 if second_home else 1
-    chain = [(add_years(expires, -length) + timedelta(days=1), expires, rng.random() < 0.01)]
+    if second_home:
+        length = 5
+    else:
+        length = rng.choice((1, 2)) if expires < add_years(today, 1) else 2
+    issued = add_years(expires, -length) + timedelta(days=1)
+    revoked_on = min(issued + timedelta(days=100), today) if rng.random() < 0.01 else None
+    chain: list[tuple[date, date, date | None]] = [(issued, expires, revoked_on)]
     for _ in range(0 if second_home else rng.choice((0, 0, 1, 2))):
         previous_expires = chain[0][0] - timedelta(days=1)
         chain.insert(
-            0, (add_years(previous_expires, -1) + timedelta(days=1), previous_expires, False)
+            0, (add_years(previous_expires, -length) + timedelta(days=1), previous_expires, None)
         )
     return chain
 
@@ -167,6 +178,7 @@ async def load_demo_data(
     async with write_transaction(Worker._meta.db):
         employer_ids = await _employers(rng, seed, now)
         summary.employers = len(employer_ids)
+        summary.employer_ids = employer_ids
         plan = list(_worker_plan(rng, seed, workers, today, employer_ids))
         known = {
             (r["number"], r["issuing_country"])
@@ -218,7 +230,7 @@ async def _permits(
             offset = generation - (depth - len(chain))
             if offset < 0:
                 continue
-            issued, expires, revoked = chain[offset]
+            issued, expires, revoked_on = chain[offset]
             number_tail = f"{seed % 10}{generation}{p['index']:06d}"
             current = offset == len(chain) - 1
             rows.append(
@@ -234,9 +246,9 @@ async def _permits(
                     "employer": p["worker"]["employer"],
                     "supersedes": previous.get(worker_id),
                     "is_current": current,
-                    "revoked_on": issued + timedelta(days=100) if revoked else None,
+                    "revoked_on": revoked_on,
                     "revocation_reason": "Izin tinggal dicabut: penjamin mencabut jaminan"
-                    if revoked
+                    if revoked_on
                     else None,
                     "created_at": now,
                 }
