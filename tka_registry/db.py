@@ -21,7 +21,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from tka_registry.settings import sqlite_path
-from tka_registry.sqlite_engine import ReusingSQLiteEngine
+from tka_registry.sqlite_engine import PooledSQLiteEngine
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
@@ -79,7 +79,7 @@ def engine_for(database_url: str) -> Engine[Any]:
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return ReusingSQLiteEngine(path=str(path), timeout=30)
+        return PooledSQLiteEngine(path=str(path), timeout=30)
     if database_url.startswith(("postgresql://", "postgres://")):
         return PostgresEngine(config={"dsn": database_url}, extensions=(), log_queries=False)
     raise ValueError(
@@ -151,8 +151,8 @@ async def open_database(engine: Engine[Any], *, pool_size: int = 10) -> None:
 
 
 async def close_database(engine: Engine[Any]) -> None:
-    if isinstance(engine, ReusingSQLiteEngine):
-        await engine.close_idle_connections()
+    if isinstance(engine, PooledSQLiteEngine):
+        await engine.close_connections()
     elif not is_sqlite(engine):
         await cast(PostgresEngine, engine).close_connection_pool()
 

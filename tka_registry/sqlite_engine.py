@@ -1,35 +1,84 @@
-"""SQLite engine that keeps a few connections open for queries outside transactions.
+"""SQLite engine for a server: one writer connection per process, a bounded pool of readers.
 
-Piccolo's SQLiteEngine opens a new connection, and with aiosqlite a new thread, for every query
-run outside a transaction; at a few queries per request that dominates the request's time.
-Transactions still get their own connection from Piccolo, unchanged.
+Piccolo's SQLiteEngine opens a new connection (and aiosqlite thread) for every query and every
+transaction; under concurrency its write transactions met in SQLite's busy handler, which polls
+with sleeps, and the p99 of a request grew to seconds. Here, per event loop:
+
+- one writer connection: every transaction and every statement that may write waits its turn
+  on an ``asyncio.Lock`` (a FIFO queue in the event loop, no polling) and runs on it;
+- at most ``readers`` reader connections for statements that only read, outside transactions;
+  in WAL mode they read beside the writer, and a read waits for a free reader rather than
+  opening more.
+
+Other processes on the same file still meet through SQLite's own locking (``timeout``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import sqlite3
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
 from aiosqlite import Connection
-from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
+
+# A statement that only reads: a SELECT, or a WITH that writes nothing, or EXPLAIN.
+_READ_ONLY = re.compile(r"\s*(SELECT|EXPLAIN)\b", re.IGNORECASE)
+_WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
-class ReusingSQLiteEngine(SQLiteEngine):
-    def __init__(self, *args: Any, idle_connections: int = 4, **kwargs: Any) -> None:
+def reads_only(sql: str) -> bool:
+    """True when ``sql`` cannot change the database (so a reader connection may run it)."""
+    if _READ_ONLY.match(sql):
+        return True
+    return bool(_WITH.match(sql)) and not _WRITES.search(sql)
+
+
+@dataclass
+class _Connections:
+    """The connections of one event loop."""
+
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    writer: Connection | None = None
+    idle_readers: list[Connection] = field(default_factory=list)
+    readers_open: int = 0
+    reader_freed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine with one queued writer and ``readers`` pooled readers."""
+
+    def __init__(self, *args: Any, readers: int = 4, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.idle_connections = idle_connections
-        # Connections belong to the event loop that opened them.
-        self._idle: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Connection]] = (
+        self.readers = readers
+        # Connections and locks belong to the event loop that opened them.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Connections] = (
             weakref.WeakKeyDictionary()
         )
 
-    async def _open_idle_connection(self) -> Connection:
-        """A connection whose worker thread does not keep the process alive at exit.
+    def _here(self) -> _Connections:
+        loop = asyncio.get_running_loop()
+        connections = self._loops.get(loop)
+        if connections is None:
+            connections = self._loops[loop] = _Connections()
+        return connections
 
-        Idle connections hold no transaction, so ending their threads with the process loses
-        nothing; engines that are never closed (tests, short commands) still exit.
+    async def _open(self) -> Connection:
+        """A connection whose thread does not keep the process alive at exit.
+
+        Connections outside a transaction hold none, so ending their threads with the process
+        loses nothing; engines that are never closed (tests, short commands) still exit.
         """
         pending = aiosqlite.connect(**self.connection_kwargs)
         worker = getattr(pending, "_thread", None)
@@ -40,6 +89,85 @@ class ReusingSQLiteEngine(SQLiteEngine):
         await connection.execute("PRAGMA foreign_keys = 1")
         return connection
 
+    # The writer ---------------------------------------------------------------------------
+
+    async def acquire_writer(self) -> tuple[Connection, Callable[[], None]]:
+        """The writer connection, once every write queued before this one is done.
+
+        Answers the connection and the function that hands it to the next in the queue.
+        """
+        connections = self._here()
+        await connections.write_lock.acquire()
+        try:
+            if connections.writer is None:
+                connections.writer = await self._open()
+        except BaseException:
+            connections.write_lock.release()
+            raise
+        return connections.writer, connections.write_lock.release
+
+    async def _write(self, query: str, args: list[Any]) -> Any:
+        connection, release = await self.acquire_writer()
+        try:
+            async with connection.execute(query, args) as cursor:
+                rows = await cursor.fetchall()
+            await connection.commit()
+            return rows
+        except BaseException:
+            if connection.in_transaction:
+                await asyncio.shield(connection.rollback())
+            raise
+        finally:
+            release()
+
+    # The readers --------------------------------------------------------------------------
+
+    async def _acquire_reader(self, connections: _Connections) -> Connection:
+        async with connections.reader_freed:
+            while not connections.idle_readers and connections.readers_open >= self.readers:
+                await connections.reader_freed.wait()
+            if connections.idle_readers:
+                return connections.idle_readers.pop()
+            connections.readers_open += 1
+        try:
+            return await self._open()
+        except BaseException:
+            await self._forget_reader(connections)
+            raise
+
+    async def _forget_reader(self, connections: _Connections) -> None:
+        async with connections.reader_freed:
+            connections.readers_open -= 1
+            connections.reader_freed.notify()
+
+    async def _read(self, query: str, args: list[Any]) -> Any:
+        connections = self._here()
+        connection = await self._acquire_reader(connections)
+        try:
+            async with connection.execute(query, args) as cursor:
+                rows = await cursor.fetchall()
+        except sqlite3.Error:
+            await self._release_reader(connections, connection)
+            raise
+        except BaseException:  # cancelled, or the connection broke: do not lend it again
+            await asyncio.shield(self._close_reader(connections, connection))
+            raise
+        await self._release_reader(connections, connection)
+        return rows
+
+    async def _release_reader(self, connections: _Connections, connection: Connection) -> None:
+        async with connections.reader_freed:
+            connections.idle_readers.append(connection)
+            connections.reader_freed.notify()
+
+    async def _close_reader(self, connections: _Connections, connection: Connection) -> None:
+        try:
+            await connection.close()
+        finally:
+            await self._forget_reader(connections)
+
+    # Piccolo's entry points ---------------------------------------------------------------
+
     async def _run_in_new_connection(
         self,
         query: str,
@@ -47,22 +175,78 @@ class ReusingSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
-        idle = self._idle.setdefault(asyncio.get_running_loop(), [])
-        connection = idle.pop() if idle else await self._open_idle_connection()
-        try:
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                rows = await cursor.fetchall()
-        except BaseException:
-            await connection.close()
-            raise
-        if len(idle) < self.idle_connections:
-            idle.append(connection)
-        else:
-            await connection.close()
-        return rows
+        """A statement outside any transaction: on a reader when it only reads."""
+        if reads_only(query):
+            return await self._read(query, args or [])
+        return await self._write(query, args or [])
 
-    async def close_idle_connections(self) -> None:
-        idle = self._idle.pop(asyncio.get_running_loop(), [])
-        for connection in idle:
+    async def _run_in_existing_connection(
+        self,
+        connection: Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        """A statement inside a transaction (Piccolo's re-sends a PRAGMA before each one)."""
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        """Every transaction runs on the writer, in its turn (the registry's all write)."""
+        return WriterTransaction(self, transaction_type, allow_nested)
+
+    async def close_connections(self) -> None:
+        """Close this event loop's connections (the app's shutdown)."""
+        connections = self._loops.pop(asyncio.get_running_loop(), None)
+        if connections is None:
+            return
+        for connection in connections.idle_readers:
             await connection.close()
+        async with connections.write_lock:
+            if connections.writer is not None:
+                await connections.writer.close()
+
+
+class WriterTransaction(SQLiteTransaction):
+    """A transaction on the engine's writer connection, which it hands on when it ends."""
+
+    __slots__ = ("_release",)
+    engine: PooledSQLiteEngine
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection, self._release = await self.engine.acquire_writer()
+        try:
+            await self.begin()
+        except BaseException:
+            self._release()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is None and not self._committed and not self._rolled_back:
+                try:
+                    await self.commit()
+                except BaseException:
+                    await asyncio.shield(self._rollback_open())
+                    raise
+            elif exception is not None and not self._rolled_back:
+                await asyncio.shield(self._rollback_open())
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            self._release()
+        return exception is None
+
+    async def _rollback_open(self) -> None:
+        if self.connection.in_transaction:
+            await self.rollback()
