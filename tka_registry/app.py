@@ -24,6 +24,7 @@ from tka_registry.applications.api import ApplicationController, MrzController, 
 from tka_registry.applications.web import ApplicationPages
 from tka_registry.applications.web_office import ReviewPages, TrackPage
 from tka_registry.audit.api import AuditController
+from tka_registry.audit.sealer import read_sealer
 from tka_registry.audit.web import AuditPages
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
@@ -101,7 +102,7 @@ def create_app(
 
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files()],
-        lifespan=[database, *scheduled_alerts(settings, clock)],
+        lifespan=[database, read_sealer, *scheduled_alerts(settings, clock)],
         state=State({"settings": settings, "clock": clock}),
         dependencies=DEPENDENCIES,
         guards=[access_guard],

@@ -35,7 +35,7 @@ def all_tables() -> list[type[Table]]:
     from tka_registry.accounts.tables import AccessToken, Account
     from tka_registry.alerts.tables import AlertRun, Reminder
     from tka_registry.applications.tables import Application, ApplicationEvent, Attachment
-    from tka_registry.audit.tables import AuditEntry
+    from tka_registry.audit.tables import AuditEntry, AuditPendingRead
     from tka_registry.documents.tables import (
         IssuedLetter,
         LetterCounter,
@@ -58,6 +58,7 @@ def all_tables() -> list[type[Table]]:
         Account,
         AccessToken,
         AuditEntry,
+        AuditPendingRead,
         Application,
         ApplicationEvent,
         Attachment,

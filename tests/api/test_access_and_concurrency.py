@@ -17,7 +17,7 @@ from tests.factories import (
     worker_body,
 )
 from tka_registry.app import create_app
-from tka_registry.audit.service import verify_chain
+from tka_registry.audit.service import seal_reads, verify_chain
 from tka_registry.audit.tables import AuditEntry
 
 
@@ -80,6 +80,7 @@ async def test_roles_are_enforced(client) -> None:
         record_path, params={"purpose": "TIMPORA check"}, headers=intelligence
     )
     assert opened.status_code == 200
+    await seal_reads()  # reads join the chain when sealed
     view = await AuditEntry.select().where(AuditEntry.action == "intelligence.view").first()
     assert "TIMPORA check" in view["details"]
     assert (

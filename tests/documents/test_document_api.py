@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from tests.documents.http import decode_qr, sponsor_with_permit
 from tests.factories import created, permit_body, signed_in
+from tka_registry.audit.service import seal_reads
 from tka_registry.audit.tables import AuditEntry
 from tka_registry.documents import signing
 from tka_registry.documents.render import TEMPLATE_VERSION
@@ -83,6 +84,7 @@ async def test_issued_permit_document_downloads_and_its_qr_verifies(
     # The permit's own employer downloads the same bytes; audited like the officer's download.
     own = await client.get(f"/api/v1/permits/{permit['id']}/document", headers=employer)
     assert own.status_code == 200 and own.content == response.content
+    await seal_reads()  # reads join the chain when sealed
     downloads = await AuditEntry.count().where(AuditEntry.action == "document.download")
     assert downloads == 2
     logged = await Verification.select().order_by(Verification.id)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from tests.intelligence.conftest import Registry
 from tka_registry.accounts.roles import Actor
+from tka_registry.audit.service import seal_reads
 from tka_registry.audit.tables import AuditEntry
 from tka_registry.intelligence import exports
 from tka_registry.rules.nationality import fold
@@ -97,6 +98,7 @@ async def test_csv_has_a_bom_the_same_filters_and_streams_in_batches(
     assert len(chunks) == 1 + 2  # 3,008 rows in batches of 2,000
     assert b"".join(chunks) == response.content
 
+    await seal_reads()  # reads join the chain when sealed
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "intelligence.export")
@@ -152,6 +154,7 @@ async def test_pdf_report_by_nationality_for_a_chosen_day(
         "KOR": 1,  # Park's permit was revoked only on 1 October
     }
     assert sum(line.count for line in regencies) == 7
+    await seal_reads()  # reads join the chain when sealed
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "intelligence.report")

@@ -8,6 +8,7 @@ from httpx import AsyncClient
 
 from tests.factories import signed_in
 from tests.intelligence.conftest import Registry
+from tka_registry.audit.service import seal_reads
 from tka_registry.audit.tables import AuditEntry
 
 URL = "/api/v1/intelligence/workers"
@@ -136,6 +137,7 @@ async def test_person_history_needs_and_records_a_purpose(
         (None, r.employers["pupuk"]["id"]),
         (r.employers["pupuk"]["id"], r.employers["tanjung"]["id"]),
     ]
+    await seal_reads()  # reads join the chain when sealed
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "intelligence.view")
@@ -151,8 +153,10 @@ async def test_person_history_needs_and_records_a_purpose(
 async def test_every_query_is_audited_with_its_filters(
     client: AsyncClient, registry: Registry
 ) -> None:
+    await seal_reads()  # reads join the chain when sealed
     before = await AuditEntry.count().where(AuditEntry.action.like("intelligence.%"))
     await client.get(f"{URL}?nationality=china&status=active&sort=-name", headers=registry.intel)
+    await seal_reads()
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "intelligence.query")

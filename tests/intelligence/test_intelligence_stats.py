@@ -11,6 +11,7 @@ from tests.factories import created, permit_body
 from tests.intelligence.conftest import Registry
 from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus
 from tka_registry.applications.tables import Application
+from tka_registry.audit.service import seal_reads
 from tka_registry.audit.tables import AuditEntry
 
 STATS = "/api/v1/stats"
@@ -43,6 +44,7 @@ async def test_statistics_take_the_query_filters(client: AsyncClient, registry: 
         }, query
     refused = await client.get(f"{STATS}/nationalities?nationality=Narnia", headers=registry.intel)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nationality"
+    await seal_reads()  # reads join the chain when sealed
     entry = (
         await AuditEntry.select()
         .where(AuditEntry.action == "intelligence.stats")

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.audit.queries import AuditFilters, audit_csv, count_entries, entries_page
-from tka_registry.audit.service import record
+from tka_registry.audit.service import record_read, seal_reads
 from tka_registry.dependencies import CurrentActor, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
@@ -79,6 +79,7 @@ class AuditController(Controller):
         """Audit entries, newest first; ``since``/``until`` are Jakarta days, both included;
         an ``action`` ending in "." matches all actions it starts (``permit.``)."""
         filters = _filters(actor_email, object_type, object_id, action, since, until)
+        await seal_reads()  # the log shows every read recorded so far
         rows = await entries_page(filters, limit=limit, offset=offset)
         total = await count_entries(filters)
         return Page(items=[_entry_out(r) for r in rows], total=total, limit=limit, offset=offset)
@@ -97,7 +98,8 @@ class AuditController(Controller):
     ) -> Stream:
         """The matching entries as CSV (UTF-8 with BOM, oldest first), streamed."""
         filters = _filters(actor_email, object_type, object_id, action, since, until)
-        await record(actor, "audit.export", "audit", "", {"filters": filters.__dict__})
+        await record_read(actor, "audit.export", "audit", "", {"filters": filters.__dict__})
+        await seal_reads()  # the export shows every read recorded so far, its own included
         return Stream(
             audit_csv(filters),
             media_type="text/csv; charset=utf-8",

@@ -41,6 +41,11 @@ def chain_report(check: ChainCheck, anchor: str | None) -> tuple[int, list[str]]
         f"audit chain intact: {check.checked} entries",
         f"head: sequence {check.head_sequence} hash {check.head_hash}",
     ]
+    if check.pending_reads:
+        lines.append(
+            f"{check.pending_reads} recorded reads wait to be sealed into the chain "
+            "(a running server seals them within a second, any change at once)"
+        )
     if check.anchor_found is False:
         lines.append(
             f"audit chain BROKEN: expected head {anchor} is not in the chain: "

@@ -17,7 +17,7 @@ from litestar.response import Stream, Template
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.audit.queries import AuditFilters, audit_csv, count_entries, entries_page
-from tka_registry.audit.service import record
+from tka_registry.audit.service import record_read, seal_reads
 from tka_registry.dependencies import CurrentActor, Today
 from tka_registry.web.i18n import translator
 
@@ -64,6 +64,7 @@ class AuditPages(Controller):
             page = max(1, int(request.query_params.get("halaman", "1")))
         except ValueError:
             page = 1
+        await seal_reads()  # the log shows every read recorded so far
         total = await count_entries(filters)
         rows = await entries_page(filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         query = {k: v for k, v in values.items() if v}
@@ -89,7 +90,8 @@ class AuditPages(Controller):
         self, request: Request[Any, Any, Any], actor: CurrentActor, today: Today
     ) -> Stream:
         filters, _, _ = _filters(request)
-        await record(actor, "audit.export", "audit", "", {"filters": filters.__dict__})
+        await record_read(actor, "audit.export", "audit", "", {"filters": filters.__dict__})
+        await seal_reads()  # the export shows every read recorded so far, its own included
         return Stream(
             audit_csv(filters),
             media_type="text/csv; charset=utf-8",

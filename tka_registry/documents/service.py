@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tka_registry.accounts.roles import OFFICE_ROLES, Actor
-from tka_registry.audit.service import record
+from tka_registry.audit.service import record, record_read
 from tka_registry.db import write_transaction
 from tka_registry.documents import manual_codes, signing
 from tka_registry.documents.keys import CurrentKey, current_signing_key
@@ -395,7 +395,6 @@ async def download_permit_document(
         stored = await ensure_permit_document(permit_id, settings=settings, now=now)
     pdf = read_pdf_file(settings.data_dir, stored)
     number = permit["permit_number"]
-    async with write_transaction(StoredDocument._meta.db):
-        await record(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
+    await record_read(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in number)
     return pdf, f"izin-tinggal-{safe}.pdf"

@@ -17,7 +17,7 @@ from litestar.response import Stream
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Actor, Role
-from tka_registry.audit.service import record
+from tka_registry.audit.service import record_read
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.intelligence import exports, queries, stats
@@ -48,7 +48,7 @@ PurposeQuery = Annotated[str, QueryParameter(min_length=5, max_length=200)]
 
 
 async def audited(actor: Actor, action: str, filters: WorkerFilters, **more: object) -> None:
-    await record(actor, action, "worker", "", {"filters": used(filters), **more})
+    await record_read(actor, action, "worker", "", {"filters": used(filters), **more})
 
 
 async def audited_stat(
@@ -87,7 +87,7 @@ async def csv_download(
 async def report_download(actor: Actor, as_of: date, language: str) -> Response[bytes]:
     """The audited PDF report by nationality on ``as_of``, for the API and the page alike."""
     pdf = await exports.nationality_report(as_of, language)
-    await record(
+    await record_read(
         actor, "intelligence.report", "report", "nationalities", {"as_of": as_of.isoformat()}
     )
     return Response(
@@ -135,7 +135,7 @@ class IntelligenceController(Controller):
         """One person's passports, permits and employers over time; ``purpose`` says why."""
         reason = checked_purpose(purpose)
         history = await queries.person(actor, worker_id, today=today, settings=settings)
-        await record(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
+        await record_read(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
         return history
 
     @get("/overstays", opt=INTELLIGENCE)

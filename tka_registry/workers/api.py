@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Role
-from tka_registry.audit.service import record
+from tka_registry.audit.service import record_read
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.intelligence.api import checked_purpose
@@ -71,7 +71,9 @@ class WorkerController(Controller):
             actor, filters, limit=limit, offset=offset, today=today, settings=settings
         )
         if actor.role == Role.INTELLIGENCE:
-            await record(actor, "intelligence.query", "worker", "", {"filters": filters.__dict__})
+            await record_read(
+                actor, "intelligence.query", "worker", "", {"filters": filters.__dict__}
+            )
         return page
 
     @get("/{worker_id:int}", opt=access(*READERS))
@@ -87,7 +89,7 @@ class WorkerController(Controller):
         reason = checked_purpose(purpose or "") if actor.role == Role.INTELLIGENCE else None
         worker = await service.get_worker(actor, worker_id, settings=settings, today=today)
         if reason is not None:
-            await record(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
+            await record_read(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
         return worker
 
     @patch("/{worker_id:int}", opt=access(*WRITERS))
