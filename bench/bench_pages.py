@@ -1,0 +1,411 @@
+"""Each role's pages, the employer dashboard at scale and 32 clients at once, each against a floor
+measured in the same run.
+
+    python bench/bench_pages.py                          # SQLite, 1,200 demo workers
+    python bench/bench_pages.py --workers 20000           # SQLite, the employer at 20,000
+    python bench/bench_pages.py --engine postgres --workers 100000 --employers 16
+    python bench/bench_pages.py --engine postgres --stats-processes --skip-mix
+
+Loads demo data (``demo-data``; on PostgreSQL above 5,000 workers bench_intelligence's
+generate_series generator, where ``--employers 16`` gives each employer about 6,250 workers),
+creates one account per role (the employer account for the employer with most workers), starts
+``tka-registry serve`` on a free loopback port and measures:
+
+- pages: each role's home page, median and p95, next to a minimal Litestar app on the same
+  uvicorn serving the same bytes (the framework's floor), and next to the registry's own
+  ``/health``; the ratio is page median / floor median;
+- mix: ``--clients`` clients for ``--seconds``, each cycling through the employer dashboard, the
+  officer dashboard, the worker list API, nationality statistics and a new worker (a write):
+  errors, median and p99 (the target is p99 within 10x of the median on SQLite, 5x on
+  PostgreSQL);
+- ``--stats-processes``: nationality statistics from 8 clients against ``serve --workers 1`` and
+  ``--workers 2``: requests per second and their ratio (target at least 1.7x).
+
+The machine is shared: run it twice and read the ratios, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from bench_workers import free_port, summary, timings, tka  # noqa: E402
+
+POSTGRES = os.environ.get("TKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "bench password 1"  # noqa: S105 (a throwaway database)
+ROLE_PAGES = {
+    "employer": "/portal",
+    "officer": "/petugas",
+    "intelligence": "/intelijen",
+    "admin": "/audit",
+}
+FLOOR_APP = """
+import os, pathlib
+from litestar import Litestar, Response, get
+BODIES = {p.name: p.read_bytes() for p in pathlib.Path(os.environ["FLOOR_DIR"]).iterdir()}
+@get("/{name:str}", sync_to_thread=False)
+def page(name: str) -> Response[bytes]:
+    return Response(BODIES[name], media_type="text/html; charset=utf-8")
+app = Litestar([page])
+"""
+
+
+async def wait_until_up(base: str, path: str = "/health") -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+        for _ in range(600):
+            try:
+                if (await http.get(path)).status_code < 500:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{base} did not start")
+
+
+@asynccontextmanager
+async def server(
+    command: list[str], env: dict[str, str], cwd: Path | None = None, probe: str = "/health"
+) -> AsyncIterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_up(base, probe)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def registry(env: dict[str, str], workers: int = 1) -> Any:
+    return server(
+        [sys.executable, "-m", "tka_registry.cli", "serve", "--workers", str(workers)], env
+    )
+
+
+async def page_client(base: str, email: str) -> httpx.AsyncClient:
+    """A client signed in through the sign-in page (session cookie)."""
+    http = httpx.AsyncClient(base_url=base, timeout=60)
+    form = await http.get("/masuk")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+    assert token, "no CSRF field on /masuk"
+    data = {"email": email, "password": PASSWORD, "next": "", "_csrf_token": token.group(1)}
+    signed = await http.post("/masuk", data=data)
+    assert signed.status_code == 303, f"sign-in of {email}: {signed.status_code}"
+    return http
+
+
+async def bearer(base: str, email: str) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        answer = await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+        answer.raise_for_status()
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def measure_pages(env: dict[str, str], emails: dict[str, str], rounds: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="tka-floor-"))
+    (folder / "floor_app.py").write_text(FLOOR_APP)
+    bodies = folder / "bodies"
+    bodies.mkdir()
+    async with registry(env) as base:
+        clients = {role: await page_client(base, emails[role]) for role in ROLE_PAGES}
+        for role, path in ROLE_PAGES.items():
+            response = await clients[role].get(path)
+            assert response.status_code == 200, f"{path}: {response.status_code}"
+            (bodies / role).write_bytes(response.content)
+        floor_env = env | {"FLOOR_DIR": str(bodies)}
+        uvicorn = [sys.executable, "-m", "uvicorn", "floor_app:app", "--log-level", "info"]
+        async with server(uvicorn, floor_env, cwd=folder, probe="/employer") as floor_base:
+            floor = httpx.AsyncClient(base_url=floor_base, timeout=60)
+            health = httpx.AsyncClient(base_url=base, timeout=60)
+            for role, path in ROLE_PAGES.items():
+                http = clients[role]
+
+                async def page(http: httpx.AsyncClient = http, path: str = path) -> None:
+                    (await http.get(path)).raise_for_status()
+
+                async def floor_page(role: str = role) -> None:
+                    (await floor.get(f"/{role}")).raise_for_status()
+
+                async def health_check() -> None:
+                    (await health.get("/health")).raise_for_status()
+
+                page_samples, floor_samples, health_samples = [], [], []
+                for _ in range(5):  # interleaved, so all three see the same machine load
+                    page_samples += await timings(page, rounds // 5)
+                    floor_samples += await timings(floor_page, rounds // 5)
+                    health_samples += await timings(health_check, rounds // 5)
+                size = (bodies / role).stat().st_size
+                print(f"  {role} {path} ({size / 1000:.1f} kB)")
+                floor_median, _ = summary("floor: same bytes, bare Litestar", floor_samples)
+                health_median, _ = summary("floor: GET /health of the registry", health_samples)
+                page_median, _ = summary(f"GET {path}", page_samples)
+                print(
+                    f"    ratio page/floor {page_median / floor_median:.1f}x (target <= 20x),"
+                    f" page//health {page_median / health_median:.1f}x"
+                )
+            await floor.aclose()
+            await health.aclose()
+        for http in clients.values():
+            await http.aclose()
+
+
+async def measure_mix(
+    env: dict[str, str], emails: dict[str, str], clients: int, seconds: float, employer_id: int
+) -> None:
+    async with registry(env) as base:
+        employer = await page_client(base, emails["employer"])
+        officer_page = await page_client(base, emails["officer"])
+        officer = await bearer(base, emails["officer"])
+        intelligence = await bearer(base, emails["intelligence"])
+        api = httpx.AsyncClient(base_url=base, timeout=60)
+        serial = iter(range(10**9))
+
+        def new_worker() -> dict[str, Any]:
+            number = next(serial)
+            return {
+                "full_name": f"Bench Mix {number}",
+                "sex": "M",
+                "date_of_birth": "1985-01-01",
+                "place_of_birth": "Shanghai",
+                "nationality": "CHN",
+                "address": "Jl. Bench 1",
+                "regency": "Kota Palembang",
+                "position": "Engineer",
+                "employer_id": employer_id,
+                "passport": {
+                    "number": f"MX{uuid.uuid4().hex[:10].upper()}",
+                    "issuing_country": "CHN",
+                    "issued_on": "2024-01-01",
+                    "expires_on": "2034-01-01",
+                },
+            }
+
+        operations: list[tuple[str, Callable[[], Awaitable[httpx.Response]]]] = [
+            ("employer dashboard", lambda: employer.get("/portal")),
+            ("officer dashboard", lambda: officer_page.get("/petugas")),
+            ("worker list API", lambda: api.get("/api/v1/workers?limit=50", headers=officer)),
+            (
+                "nationality stats",
+                lambda: api.get("/api/v1/stats/nationalities", headers=intelligence),
+            ),
+            (
+                "new worker (write)",
+                lambda: api.post("/api/v1/workers", json=new_worker(), headers=officer),
+            ),
+        ]
+        latencies: dict[str, list[float]] = {name: [] for name, _ in operations}
+        errors: list[str] = []
+        deadline = time.perf_counter() + seconds
+
+        async def client(number: int) -> None:
+            turn = number
+            while time.perf_counter() < deadline:
+                name, call = operations[turn % len(operations)]
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    response = await call()
+                    if response.status_code >= 400:
+                        errors.append(f"{name}: {response.status_code}")
+                except httpx.HTTPError as error:
+                    errors.append(f"{name}: {type(error).__name__}")
+                latencies[name].append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(client(n) for n in range(clients)))
+        every = [value for values in latencies.values() for value in values]
+        print(
+            f"  mix: {clients} clients for {seconds:.0f} s: {len(every)} requests"
+            f" ({len(every) / seconds:.0f}/s), {len(errors)} errors {sorted(set(errors))[:5]}"
+        )
+        for name, values in latencies.items():
+            if len(values) > 20:
+                p99 = statistics.quantiles(values, n=100)[98]
+                print(
+                    f"    {name:<22} n {len(values):5d}  median {statistics.median(values):8.1f}"
+                    f" ms  p99 {p99:8.1f} ms"
+                )
+        median = statistics.median(every)
+        p99 = statistics.quantiles(every, n=100)[98]
+        print(
+            f"    all: median {median:.1f} ms, p99 {p99:.1f} ms: p99/median {p99 / median:.1f}x"
+            " (target <= 10x SQLite, <= 5x PostgreSQL)"
+        )
+        for http in (employer, officer_page, api):
+            await http.aclose()
+
+
+async def requests_per_second(base: str, email: str, seconds: float, clients: int = 8) -> float:
+    """Nationality statistics from ``clients`` clients at once for ``seconds``."""
+    headers = await bearer(base, email)
+    path = "/api/v1/stats/nationalities"
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        for _ in range(10):
+            (await http.get(path, headers=headers)).raise_for_status()
+        done = 0
+        deadline = time.perf_counter() + seconds
+
+        async def client() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                (await http.get(path, headers=headers)).raise_for_status()
+                done += 1
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return done / seconds
+
+
+async def measure_stats_processes(env: dict[str, str], email: str, seconds: float) -> None:
+    rates = {}
+    for processes in (1, 2):
+        async with registry(env, workers=processes) as base:
+            rates[processes] = await requests_per_second(base, email, seconds)
+        print(
+            f"  nationality stats, {processes} process(es), 8 clients:"
+            f" {rates[processes]:.1f} requests/s"
+        )
+    print(f"    2 processes / 1 process: {rates[2] / rates[1]:.2f}x (target >= 1.7x)")
+
+
+def largest_employer(url: str) -> int:
+    sql = (
+        "SELECT employer, count(*) AS n FROM worker WHERE employer IS NOT NULL"
+        " GROUP BY employer ORDER BY n DESC LIMIT 1"
+    )
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            employer, count = connection.execute(sql).fetchone()
+    else:
+
+        async def ask() -> tuple[int, int]:
+            connection = await asyncpg.connect(url)
+            try:
+                row = await connection.fetchrow(sql)
+                return row["employer"], row["n"]
+            finally:
+                await connection.close()
+
+        employer, count = asyncio.run(ask())
+    print(f"  employer {employer} has {count} workers")
+    return int(employer)
+
+
+def load(url: str, env: dict[str, str], workers: int, employers: int) -> None:
+    started = time.perf_counter()
+    if url.startswith("postgres") and workers > 5000:
+        from bench_intelligence import generate
+
+        from tka_registry.db import bind, engine_for, migrate
+
+        async def series() -> None:
+            engine = engine_for(url)
+            bind(engine)
+            await migrate(engine)
+            await generate(url, workers, employers, date.today())
+
+        asyncio.run(series())
+    else:
+        tka(env, "demo-data", "--workers", str(workers), "--seed", "3")
+    print(f"  data: {workers} workers in {time.perf_counter() - started:.1f} s")
+
+
+def accounts(env: dict[str, str], employer_id: int) -> dict[str, str]:
+    emails = {}
+    for role in ROLE_PAGES:
+        email = f"bench-{role}@imigrasi.test"
+        extra = ["--employer-id", str(employer_id)] if role == "employer" else []
+        tka(
+            env,
+            "users",
+            "create",
+            "--email",
+            email,
+            "--role",
+            role,
+            *extra,
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        emails[role] = email
+    return emails
+
+
+async def run(arguments: argparse.Namespace, url: str, env: dict[str, str]) -> None:
+    if arguments.pages:
+        await measure_pages(env, arguments.emails, arguments.rounds)
+    if not arguments.skip_mix:
+        await measure_mix(
+            env, arguments.emails, arguments.clients, arguments.seconds, arguments.employer_id
+        )
+    if arguments.stats_processes:
+        await measure_stats_processes(env, arguments.emails["intelligence"], arguments.seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1200)
+    parser.add_argument("--employers", type=int, default=16, help="generated data only")
+    parser.add_argument("--rounds", type=int, default=100, help="requests per page and floor")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--skip-pages", dest="pages", action="store_false")
+    parser.add_argument("--skip-mix", action="store_true")
+    parser.add_argument("--stats-processes", action="store_true")
+    arguments = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tka-bench-pages-"))
+    database = None
+    if arguments.engine == "sqlite":
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    else:
+        database = f"tka_bench_{uuid.uuid4().hex[:8]}"
+        subprocess.run(["psql", POSTGRES, "-qc", f'CREATE DATABASE "{database}"'], check=True)
+        url = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+    env = os.environ | {
+        "TKA_DATABASE_URL": url,
+        "TKA_SECRET_KEY": "bench",
+        "TKA_DATA_DIR": str(folder),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", str(ROOT)),
+    }
+    try:
+        print(f"engine {arguments.engine}, {arguments.workers} workers")
+        load(url, env, arguments.workers, arguments.employers)
+        tka(env, "migrate")
+        arguments.employer_id = largest_employer(url)
+        arguments.emails = accounts(env, arguments.employer_id)
+        asyncio.run(run(arguments, url, env))
+    finally:
+        if database:
+            subprocess.run(
+                ["psql", POSTGRES, "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
+                check=False,
+            )
+
+
+if __name__ == "__main__":
+    main()
