@@ -155,7 +155,7 @@ async def measure(url: str, env: dict[str, str], rounds: int, nationality: str) 
     try:
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            for _ in range(200):
+            for _ in range(1200):  # a loaded machine may take a minute to start it
                 try:
                     if (await http.get("/health")).status_code == 200:
                         break
