@@ -71,7 +71,7 @@ app = Litestar([page])
 
 async def wait_until_up(base: str, path: str = "/health") -> None:
     async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-        for _ in range(600):
+        for _ in range(1800):  # a loaded machine may take minutes to start a server
             try:
                 if (await http.get(path)).status_code < 500:
                     return
