@@ -16,6 +16,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.rules.nationality import fold
 from tka_registry.rules.permits import days_to_expiry, overstay_days
 from tka_registry.settings import Settings
+from tka_registry.workers.queries import LATEST_PASSPORT
 from tka_registry.workers.tables import Worker
 
 PAGE_SIZE = 50
@@ -199,8 +200,7 @@ async def board(
     direction = "DESC" if descending else "ASC"
     # Constants of this module only; every value travels as a parameter.
     sql = (
-        "SELECT t.*, (SELECT pp.number FROM passport pp WHERE pp.worker = t.id"  # noqa: S608
-        "  ORDER BY pp.issued_on DESC, pp.id DESC LIMIT 1) AS passport_number"
+        f"SELECT t.*, {LATEST_PASSPORT.format(worker='t.id')} AS passport_number"  # noqa: S608
         f" FROM ({inner}) t WHERE {where}"
         f" ORDER BY {_rank_sql('t.status')}, CASE WHEN {key} IS NULL THEN 1 ELSE 0 END,"
         f" {key} {direction}, t.name_folded, t.id LIMIT {{}} OFFSET {{}}"

@@ -131,6 +131,12 @@ def _permit_clauses(filters: WorkerFilters, add: Callable[..., None]) -> None:
             add(clause, value)
 
 
+# The number of the worker's newest passport (an undated one, from an incomplete record, last).
+LATEST_PASSPORT = (
+    "(SELECT pp.number FROM passport pp WHERE pp.worker = {worker}"
+    " ORDER BY pp.issued_on IS NULL, pp.issued_on DESC, pp.id DESC LIMIT 1)"
+)
+
 FROM = (
     "FROM worker w LEFT JOIN permit p ON p.id = w.current_permit_id"
     " LEFT JOIN employer e ON e.id = w.employer"
@@ -202,13 +208,12 @@ async def list_workers(
     # only the joins its filters need, so PostgreSQL can count from an index alone.
     count_sql = f"SELECT count(*) {from_clause(where)} WHERE {where}"
     rows = await Worker.raw(
-        f"SELECT ({count_sql}) AS total_count,"  # noqa: S608
+        f"SELECT ({count_sql}) AS total_count,"
         " w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"
         " w.position, w.employer, p.id AS permit_id, p.number AS permit_number,"
         " p.kind AS permit_kind, p.visa_index AS permit_visa_index,"
         " p.expires_on AS permit_expires_on, p.revoked_on AS permit_revoked_on,"
-        " (SELECT pp.number FROM passport pp WHERE pp.worker = w.id"
-        "  ORDER BY pp.issued_on DESC, pp.id DESC LIMIT 1) AS passport_number"
+        f" {LATEST_PASSPORT.format(worker='w.id')} AS passport_number"
         f" {FROM} WHERE {where} ORDER BY w.name_folded, w.id LIMIT {{}} OFFSET {{}}",
         *arguments,
         *arguments,
