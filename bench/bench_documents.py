@@ -44,6 +44,7 @@ from tka_registry.documents.commands import render_all
 from tka_registry.documents.render import DocumentRenderer, PermitDocument
 from tka_registry.rules.calendar import jakarta_today, utc_now
 from tka_registry.settings import Settings, load_settings
+from tka_registry.storage.blobs import sha256_hex
 
 FONTS = Path("/usr/share/fonts/truetype")
 FONT_CHOICES: dict[str, dict[tuple[str, str], Path]] = {
@@ -345,11 +346,14 @@ async def measure_serving(rounds: int) -> dict[str, float]:
                 permit_id, officer = await _issued_permit(client)
                 stored = await service.current_document(kind="permit", permit_id=permit_id)
                 assert stored is not None, "the issued permit has no stored document"
-                path = settings.data_dir / stored.path
+                # The same bytes as a file on disk, as versions before issue 16 kept them.
+                path = folder / f"{stored.sha256}.pdf"
+                path.write_bytes(await service.read_document(stored))
                 url = f"/api/v1/permits/{permit_id}/document"
                 samples: dict[str, list[float]] = {
                     "baseline: read the stored file directly": [],
-                    "read_pdf_file (read + SHA-256 check)": [],
+                    "from disk: read the file + SHA-256 check": [],
+                    "from the database: read_document (blob + SHA-256 check)": [],
                     "GET /health in-process (the app's floor)": [],
                     "GET /api/v1/permits/{id}/document in-process": [],
                 }
@@ -358,8 +362,10 @@ async def measure_serving(rounds: int) -> dict[str, float]:
                         start = time.perf_counter()
                         if name.startswith("baseline"):
                             path.read_bytes()
-                        elif name.startswith("read_pdf_file"):
-                            service.read_pdf_file(settings.data_dir, stored)
+                        elif name.startswith("from disk"):
+                            assert sha256_hex(path.read_bytes()) == stored.sha256
+                        elif name.startswith("from the database"):
+                            await service.read_document(stored)
                         elif name.startswith("GET /health"):
                             assert (await client.get("/health")).status_code == 200
                         else:

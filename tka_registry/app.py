@@ -41,6 +41,7 @@ from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
 from tka_registry.second_home.web import SecondHomePages
 from tka_registry.security.headers import add_security_headers
+from tka_registry.security.rate_stores import close_store, shared_rate_limit_store
 from tka_registry.settings import Settings, load_settings
 from tka_registry.spreadsheets.api import SpreadsheetController
 from tka_registry.spreadsheets.web import SpreadsheetPages
@@ -88,22 +89,29 @@ def create_app(
     pattern_problem = letter_number_pattern_problem(settings.letter_number_pattern)
     if pattern_problem:
         raise ValueError(pattern_problem)  # refuse to start rather than fail at a decision
-    engine = engine_for(settings.database_url)
+    engine = engine_for(
+        settings.database_url,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        acquire_timeout_ms=settings.db_acquire_timeout_ms,
+    )
+
+    rate_limit_store = shared_rate_limit_store(settings)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        await open_database(engine)
+        await open_database(engine, pool_size=settings.db_pool_size)
         try:
             # Refuses to start rather than sign with a key other processes do not know.
             await ensure_signing_key(settings, now=clock())
             yield
         finally:
+            await close_store(rate_limit_store)
             await close_database(engine)
 
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files()],
         lifespan=[database, read_sealer, *scheduled_alerts(settings, clock)],
-        state=State({"settings": settings, "clock": clock}),
+        state=State({"settings": settings, "clock": clock, "rate_limit_store": rate_limit_store}),
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[DefineMiddleware(TokenAuthenticationMiddleware)],

@@ -3,6 +3,7 @@ write transactions."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -20,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
+from tka_registry.postgres_engine import TimedPostgresEngine
 from tka_registry.settings import sqlite_path
 from tka_registry.sqlite_engine import PooledSQLiteEngine
 
@@ -47,6 +49,8 @@ def all_tables() -> list[type[Table]]:
     from tka_registry.employers.tables import Employer
     from tka_registry.permits.tables import Permit, VisaIndex
     from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
+    from tka_registry.security.tables import RateLimit
+    from tka_registry.storage.tables import FileBlob, PendingUpload
     from tka_registry.workers.tables import Passport, Worker
 
     return [
@@ -72,16 +76,34 @@ def all_tables() -> list[type[Table]]:
         LetterCounter,
         IssuedLetter,
         ManualCode,
+        FileBlob,
+        PendingUpload,
+        RateLimit,
     ]
 
 
-def engine_for(database_url: str) -> Engine[Any]:
-    """A Piccolo engine for ``sqlite:///file`` or ``postgresql://user@host:port/db``."""
+def engine_for(
+    database_url: str, *, statement_timeout_ms: int | None = None, acquire_timeout_ms: int = 5000
+) -> Engine[Any]:
+    """A Piccolo engine for ``sqlite:///file`` or ``postgresql://user@host:port/db``.
+
+    With ``statement_timeout_ms`` (the app: TKA_DB_STATEMENT_TIMEOUT_MS) a PostgreSQL statement
+    is cancelled after that long and a request waits at most ``acquire_timeout_ms`` for a pooled
+    connection; without it (commands, migrations) nothing times out.
+    """
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSQLiteEngine(path=str(path), timeout=30)
     if database_url.startswith(("postgresql://", "postgres://")):
+        if statement_timeout_ms is not None:
+            return TimedPostgresEngine(
+                database_url,
+                statement_timeout_ms=statement_timeout_ms,
+                acquire_timeout_ms=acquire_timeout_ms,
+                extensions=(),
+                log_queries=False,
+            )
         return PostgresEngine(config={"dsn": database_url}, extensions=(), log_queries=False)
     raise ValueError(
         f"TKA_DATABASE_URL must start with sqlite:/// or postgresql://, got {database_url!r}"
@@ -223,3 +245,63 @@ async def migrate(engine: Engine[Any]) -> list[str]:
         raise RuntimeError(f"migration failed: {result.message}")
     after = set(await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name))
     return sorted(after - before)
+
+
+# --- whole-database work (backup and restore) ------------------------------------------------
+
+
+async def table_names(engine: Engine[Any]) -> list[str]:
+    """Every table in the database, as the database lists it."""
+    if is_sqlite(engine):
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        sql = (
+            "SELECT table_name AS name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+    return sorted(row["name"] for row in await engine.run_ddl(sql))
+
+
+@asynccontextmanager
+async def consistent_snapshot(engine: Engine[Any]) -> AsyncIterator[Engine[Any]]:
+    """An engine whose reads all see one moment of the database, while others keep writing.
+
+    SQLite: a copy made with the online backup API, read from a private file; PostgreSQL: one
+    read-only REPEATABLE READ transaction.
+    """
+    if is_sqlite(engine):
+        import sqlite3
+        import tempfile
+
+        source_path = cast(SQLiteEngine, engine).path
+        with tempfile.TemporaryDirectory(prefix="tka-snapshot-") as folder:
+            copy = Path(folder) / "snapshot.sqlite3"
+
+            def take() -> None:
+                source, target = sqlite3.connect(source_path), sqlite3.connect(copy)
+                try:
+                    source.backup(target)
+                finally:
+                    source.close()
+                    target.close()
+
+            await asyncio.to_thread(take)
+            snapshot = PooledSQLiteEngine(path=str(copy), timeout=30)
+            try:
+                yield snapshot
+            finally:
+                await snapshot.close_connections()
+        return
+    async with engine.transaction():
+        await engine.run_ddl("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield engine
+
+
+async def reset_id_sequences(engine: Engine[Any], tables: list[str]) -> None:
+    """After rows were inserted with their ids: new rows continue after the highest id."""
+    if is_sqlite(engine):
+        return  # INTEGER PRIMARY KEY continues after the highest id by itself
+    for name in tables:  # names from the database's own catalogue
+        sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
+        highest = f'COALESCE((SELECT MAX(id) FROM "{name}"), 0) + 1'  # noqa: S608
+        await engine.run_ddl(f"SELECT setval({sequence}, {highest}, false)")

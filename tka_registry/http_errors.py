@@ -10,9 +10,20 @@ from typing import Any
 import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_409_CONFLICT,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from tka_registry.errors import DomainError
+from tka_registry.system.outages import (
+    RETRY_AFTER_SECONDS,
+    Outage,
+    ThrottledLog,
+    kind_of,
+    outage_of,
+)
 
 log = logging.getLogger("tka_registry")
 
@@ -60,9 +71,53 @@ def unstorable_value(_: Request[Any, Any, Any], error: Exception) -> Response[An
     return Response(_body(400, detail, []), status_code=400)
 
 
-def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+# Tracebacks of one kind once a minute with a count, not once per request.
+THROTTLED = ThrottledLog(log)
+
+
+def outage_seen(request: Request[Any, Any, Any], error: BaseException) -> Outage | None:
+    """The outage ``error`` shows (logged, throttled), or None for an ordinary fault."""
+    outage = outage_of(error)
+    if outage is not None:
+        THROTTLED.error(
+            f"{outage}:{kind_of(error)}",
+            f"{outage} unavailable ({type(error).__name__}: {error}); answering 503,"
+            f" first on {request.method} {request.url.path}",
+            error,
+        )
+    return outage
+
+
+def retry_after() -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def service_unavailable(outage: Outage) -> Response[Any]:
+    detail = f"the {outage} is unavailable for a moment; nothing was saved: try again shortly"
+    return Response(
+        _body(HTTP_503_SERVICE_UNAVAILABLE, detail, [{"field": str(outage), "reason": detail}]),
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers=retry_after(),
+        media_type=MediaType.JSON,
+    )
+
+
+def log_internal_error(request: Request[Any, Any, Any], error: BaseException) -> str:
+    """Log an unexpected error (its traceback once a minute per kind); answers the reference
+    quoted to the user."""
     reference = uuid.uuid4().hex[:12]
-    log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+    where = f"{request.method} {request.url.path}"
+    message = f"internal error {reference} on {where}"
+    if not THROTTLED.error(f"500:{kind_of(error)}:{where}", message, error):
+        log.error("%s: %s (traceback logged earlier)", message, type(error).__name__)
+    return reference
+
+
+def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    outage = outage_seen(request, error)
+    if outage is not None:
+        return service_unavailable(outage)
+    reference = log_internal_error(request, error)
     detail = f"internal error; quote reference {reference} to the IT section"
     status = HTTP_500_INTERNAL_SERVER_ERROR
     return Response(_body(status, detail, []), status_code=status, media_type=MediaType.JSON)

@@ -86,6 +86,14 @@ class Settings:
     # kind when the pattern names {kind}); Python format syntax, e.g. {sequence:04d}.
     office_code: str = "W9.IMI.IMI.1"
     letter_number_pattern: str = "{office}-GR.01.01-{kind}.{sequence:04d}/{year}"
+    # Rate-limit counts shared by every process: Redis when set (redis://host:6379/0), else
+    # the database.
+    redis_url: str = ""
+    # PostgreSQL: a statement is cancelled after this long, and a request waits at most
+    # db_acquire_timeout_ms for a pooled connection; then it answers 503.
+    db_statement_timeout_ms: int = 15000
+    db_acquire_timeout_ms: int = 5000
+    db_pool_size: int = 10
 
     @property
     def is_sqlite(self) -> bool:

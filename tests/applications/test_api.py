@@ -20,7 +20,8 @@ from tests.applications.conftest import (
 )
 from tests.factories import account, bearer, created
 from tka_registry.applications.tables import Application, ApplicationEvent
-from tka_registry.documents.service import current_document, read_pdf_file
+from tka_registry.documents.service import current_document, read_document
+from tka_registry.storage.blobs import get_blob
 from tka_registry.workers.tables import Worker
 
 CASES = "/api/v1/applications"
@@ -102,7 +103,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     assert letter is not None
     # The permit's own document was rendered once the approval had committed.
     assert await current_document(kind="permit", permit_id=permit["id"]) is not None
-    text = PdfReader(io.BytesIO(read_pdf_file(data_dir, letter))).pages[0]
+    text = PdfReader(io.BytesIO(await read_document(letter))).pages[0]
     assert case["register_number"] in text.extract_text()
 
 
@@ -170,8 +171,8 @@ async def test_uploads_are_judged_by_content(client, office, settings, data_dir)
     assert stored.status_code == 201, stored.text
     item = stored.json()
     assert item["content_type"] == "image/png" and item["size_bytes"] == len(png)
-    path = data_dir / "attachments" / item["sha256"][:2] / item["sha256"]
-    assert path.read_bytes() == png
+    assert await get_blob(item["sha256"]) == png
+    assert not (data_dir / "attachments").exists()  # nothing on this host's disk
     jpeg = await upload(client, case["id"], office.sponsor, image_bytes("JPEG"), kind="photo")
     assert jpeg.json()["content_type"] == "image/jpeg"
 

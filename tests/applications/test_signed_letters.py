@@ -12,7 +12,7 @@ from tests.applications.conftest import Office, new_itas_body, pdf_bytes, upload
 from tests.factories import account, bearer, created
 from tka_registry.applications.tables import Application
 from tka_registry.documents.letter_numbers import letter_number, pattern_problem, series_of
-from tka_registry.documents.service import current_document, read_pdf_file
+from tka_registry.documents.service import current_document, read_document
 from tka_registry.documents.tables import IssuedLetter
 
 CASES = "/api/v1/applications"
@@ -27,9 +27,9 @@ async def _submitted(client: AsyncClient, office: Office, passport: str) -> dict
     return dict(response.json())
 
 
-def _text(settings, kind: str, stored) -> str:
+async def _text(settings, kind: str, stored) -> str:
     assert stored is not None, f"no {kind} letter"
-    pdf = read_pdf_file(settings.data_dir, stored)
+    pdf = await read_document(stored)
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -62,7 +62,9 @@ async def test_concurrent_decisions_get_gapless_numbers_and_signed_letters(
 
     for case, letter_row in [(c, await _issued(c["id"])) for c in cases]:
         kind = "approval" if letter_row["kind"] == "SETUJU" else "rejection"
-        text = _text(settings, kind, await current_document(kind=kind, application_id=case["id"]))
+        text = await _text(
+            settings, kind, await current_document(kind=kind, application_id=case["id"])
+        )
         assert letter_row["number"] in text
         assert ON_BEHALF in text
         assert letter_row["officer_name"] in text and f"NIP {letter_row['officer_nip']}" in text

@@ -11,7 +11,6 @@ from tests.factories import PASSWORD, account, bearer, created, employer_body, s
 from tests.security.conftest import csrf_token, serving
 from tka_registry.app import create_app
 from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY, HSTS
-from tka_registry.security.rate_limits import AddressLimiter
 
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -184,7 +183,7 @@ async def test_lockout_after_five_failures_then_sign_in_after_it_passes(
 async def test_one_address_trying_many_accounts_is_slowed_down(app, client, db) -> None:
     """The lockout counts per account; the address limit catches one address guessing across
     accounts, on the API and on the sign-in page alike."""
-    app.state.signin_limiter = AddressLimiter(limit=4)
+    app.state.settings = app.state.settings.with_overrides(signin_rate_limit_per_minute=4)
     emails = [await account("officer") for _ in range(3)]
     answers = [
         (

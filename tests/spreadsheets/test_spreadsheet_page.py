@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import time
+from datetime import timedelta
 
 import httpx
 
+from tests.conftest import NOW
 from tests.factories import account
 from tests.spreadsheets.office import messy_bytes, office_employers
 from tests.web.conftest import csrf_token, sign_in_page
 from tka_registry.settings import Settings
-from tka_registry.spreadsheets.web import KEPT_FOR_SECONDS
+from tka_registry.storage.pending import KEPT_FOR
+from tka_registry.storage.tables import PendingUpload
 from tka_registry.workers.tables import Worker
 
 PAGE = "/petugas/impor"
@@ -66,16 +67,17 @@ async def test_an_upload_nobody_confirmed_is_removed_a_day_later(
     token, first = await _checked_upload(client, settings)
     action = re.search(r'action="/petugas/impor/([0-9a-f]{32})"', first.text)
     assert action is not None
-    kept = settings.data_dir / "imports" / f"{action.group(1)}.csv"
-    assert kept.is_file()
-    a_day_ago = time.time() - KEPT_FOR_SECONDS - 60
-    os.utime(kept, (a_day_ago, a_day_ago))
+    kept = PendingUpload.token == action.group(1)
+    assert await PendingUpload.count().where(kept) == 1
+    assert not (settings.data_dir / "imports").exists()  # in the database, not on this host
+    a_day_ago = NOW - KEPT_FOR - timedelta(minutes=1)
+    await PendingUpload.update({PendingUpload.created_at: a_day_ago}).where(kept)
 
     files = {"file": ("kantor.csv", messy_bytes(), "text/csv")}
     second = await client.post(PAGE + "/", data={"_csrf_token": token}, files=files)
     assert second.status_code == 200
-    assert not kept.exists()
-    assert len(list((settings.data_dir / "imports").glob("*.csv"))) == 1  # the new upload
+    assert await PendingUpload.count().where(kept) == 0
+    assert await PendingUpload.count() == 1  # the new upload
     confirm = {"_csrf_token": token, "mode": "partial", "file_name": "kantor.csv"}
     late = await client.post(f"{PAGE}/{action.group(1)}", data=confirm)
     assert late.status_code == 404 and "unggah berkas lagi" in late.text

@@ -62,7 +62,7 @@ def serving(env: dict[str, str], *arguments: str, log: Path | None = None) -> It
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"serve exited with {process.returncode}")
@@ -70,7 +70,7 @@ def serving(env: dict[str, str], *arguments: str, log: Path | None = None) -> It
                 if httpx.get(f"{base_url}/health", timeout=2).status_code in (200, 503):
                     break
             if time.monotonic() > deadline:
-                raise TimeoutError("serve did not answer /health within 60 s")
+                raise TimeoutError("serve did not answer /health within 240 s")
             time.sleep(0.2)
         yield base_url
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
@@ -14,9 +13,10 @@ from tka_registry.applications.service import add_event, application_row
 from tka_registry.applications.tables import Attachment
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
-from tka_registry.documents.service import current_document, read_pdf_file
+from tka_registry.documents.service import current_document, read_document
 from tka_registry.errors import Conflict, NotFound
 from tka_registry.settings import Settings
+from tka_registry.storage.blobs import get_blob, put_blob, sha256_hex
 
 
 class AttachmentKind(StrEnum):
@@ -34,10 +34,6 @@ ATTACHMENT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def attachments_folder(settings: Settings) -> Path:
-    return settings.data_dir / "attachments"
-
-
 async def add_attachment(
     actor: Actor,
     application_id: int,
@@ -47,7 +43,7 @@ async def add_attachment(
     settings: Settings,
     now: datetime,
 ) -> AttachmentOut:
-    """Check the file by its content and keep it under its SHA-256 outside the database."""
+    """Check the file by its content and keep it (a blob by SHA-256) with its row."""
     row = await application_row(actor, application_id)
     if row["status"] not in EDITABLE:
         raise Conflict("status", f"the application is {row['status']}: attachments are closed")
@@ -56,7 +52,7 @@ async def add_attachment(
         if kind == AttachmentKind.PHOTO
         else files.checked_upload(content, settings.upload_max_bytes)
     )
-    digest = files.store(attachments_folder(settings), content)
+    digest = sha256_hex(content)
     values: dict[str, Any] = {
         "application": application_id,
         "kind": kind.value,
@@ -67,6 +63,7 @@ async def add_attachment(
         "created_at": now,
     }
     async with write_transaction(Attachment._meta.db):
+        await put_blob(content, now=now)
         rows = await Attachment.insert(Attachment(**values))
         await add_event(application_id, actor, "attachment_added", now, kind.value)
         await record(actor, "attachment.add", "application", application_id, values)
@@ -85,7 +82,7 @@ async def attachment_file(
     )
     if row is None:
         raise NotFound("attachment_id", f"no attachment with id {attachment_id}")
-    content = files.read(attachments_folder(settings), row["sha256"])
+    content = await get_blob(row["sha256"])
     extension = files.EXTENSIONS.get(row["content_type"], "bin")
     return content, row["content_type"], f"{row['kind']}-{attachment_id}.{extension}"
 
@@ -97,4 +94,4 @@ async def letter_pdf(actor: Actor, application_id: int, *, settings: Settings) -
     stored = await current_document(kind=kind, application_id=application_id)
     if stored is None:
         raise NotFound("letter", "this application has no decision letter")
-    return read_pdf_file(settings.data_dir, stored)
+    return await read_document(stored)

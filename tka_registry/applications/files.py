@@ -1,18 +1,13 @@
-"""Uploaded files: judged by their content, stored outside the database under their SHA-256.
+"""Uploaded files judged by their content (kept as blobs by ``tka_registry.storage``).
 
 A file's type comes from its bytes (magic number plus a structural check that the whole file
-reads as that type), never from its name or the type the browser claims. Stored files are named
-by their hash, so a user's file name never reaches the file system.
+reads as that type), never from its name or the type the browser claims.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
-import tempfile
 import warnings
-from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
@@ -95,36 +90,3 @@ def checked_photo(content: bytes, max_bytes: int, field: str = "file") -> str:
             field, f"the photo is {width}x{height} pixels; the limit is {PHOTO_MAX_PIXELS} pixels"
         )
     return content_type
-
-
-def sha256_hex(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def stored_path(folder: Path, digest: str) -> Path:
-    """Where the file of this SHA-256 lives: ``folder/ab/abcdef...``."""
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError("not a SHA-256 hex digest")
-    return folder / digest[:2] / digest
-
-
-def store(folder: Path, content: bytes) -> str:
-    """Write ``content`` once under its hash (atomically); answers the SHA-256 hex."""
-    digest = sha256_hex(content)
-    path = stored_path(folder, digest)
-    if path.exists():
-        return digest
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return digest
-
-
-def read(folder: Path, digest: str) -> bytes:
-    return stored_path(folder, digest).read_bytes()

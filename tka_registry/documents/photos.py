@@ -15,6 +15,7 @@ import logging
 from PIL import Image, ImageOps
 
 from tka_registry.settings import Settings
+from tka_registry.storage.blobs import StoredFileMissing, get_blob
 
 log = logging.getLogger("tka_registry.documents")
 
@@ -43,8 +44,7 @@ async def permit_photos(permit_ids: list[int], settings: Settings) -> dict[int, 
     """The photo data URI of each permit in ``permit_ids`` whose application carried a photo
     (the latest photo attached to it)."""
     # Imported here: the applications area renders letters through this one (no import cycle).
-    from tka_registry.applications import files
-    from tka_registry.applications.attachments import AttachmentKind, attachments_folder
+    from tka_registry.applications.attachments import AttachmentKind
     from tka_registry.applications.tables import Attachment
 
     if not permit_ids:
@@ -61,8 +61,8 @@ async def permit_photos(permit_ids: list[int], settings: Settings) -> dict[int, 
     photos: dict[int, str] = {}
     for permit_id, digest in latest.items():
         try:
-            raw = files.read(attachments_folder(settings), digest)
-        except OSError:
+            raw = await get_blob(digest)
+        except StoredFileMissing:
             log.warning("photo %s of permit %s is missing from storage", digest, permit_id)
             continue
         uri = photo_data_uri(raw)

@@ -1,22 +1,19 @@
-"""Issued documents: gathering a permit's data, rendering once, storing the bytes by SHA-256 and
-serving them from storage.
+"""Issued documents: gathering a permit's data, rendering once, storing the bytes (a blob in the
+database, by SHA-256) and serving them from storage.
 
 Other areas call :func:`store_document` (decision letters) and :func:`ensure_permit_document`
 (after a permit is issued). Rendering happens outside any transaction; only the row that records
-the stored file is written inside one, with its audit entry.
+the stored file and its blob are written inside one, with its audit entry.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from tka_registry.accounts.roles import OFFICE_ROLES, Actor
@@ -36,11 +33,10 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, NotFound
 from tka_registry.permits.tables import Permit
 from tka_registry.settings import Settings
+from tka_registry.storage.blobs import get_blob, put_blob, sha256_hex
 from tka_registry.workers.tables import UNDATED_FIRST, Passport, Worker
 
 log = logging.getLogger("tka_registry.documents")
-
-DOCUMENTS_FOLDER = "documents"
 
 
 class DocumentKind(StrEnum):
@@ -102,32 +98,12 @@ def _stored(row: dict[str, Any]) -> StoredFile:
     )
 
 
-# --- files -----------------------------------------------------------------------------------
+# --- files ---------------------------------------------------------------------------------
 
 
-def write_pdf_file(data_dir: Path, pdf: bytes) -> tuple[str, str]:
-    """Store ``pdf`` under ``data_dir/documents`` named by its SHA-256; answers (sha256, path).
-
-    The path is relative to ``data_dir``. Identical bytes share one file; a file is never
-    overwritten or removed, so every earlier rendering stays readable.
-    """
-    digest = hashlib.sha256(pdf).hexdigest()
-    relative = f"{DOCUMENTS_FOLDER}/{digest[:2]}/{digest}.pdf"
-    target = data_dir / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        draft = target.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
-        draft.write_bytes(pdf)
-        os.replace(draft, target)  # atomic: a reader never sees half a file
-    return digest, relative
-
-
-def read_pdf_file(data_dir: Path, stored: StoredFile) -> bytes:
+async def read_document(stored: StoredFile) -> bytes:
     """The stored bytes, checked against their SHA-256 (a changed file is never served)."""
-    pdf = (data_dir / stored.path).read_bytes()
-    if hashlib.sha256(pdf).hexdigest() != stored.sha256:
-        raise RuntimeError(f"stored document {stored.id} does not match its SHA-256")
-    return pdf
+    return await get_blob(stored.sha256)
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -155,7 +131,6 @@ async def store_document(
     kind = DocumentKind(kind)
     if (permit_id is None) == (application_id is None):
         raise ValueError("store_document needs exactly one of permit_id and application_id")
-    sha256, path = write_pdf_file(settings.data_dir, pdf)
     owner = (
         StoredDocument.permit == permit_id
         if permit_id is not None
@@ -167,12 +142,13 @@ async def store_document(
         "kind": kind.value,
         "language": (language or settings.language)[:2],
         "template_version": template_version,
-        "sha256": sha256,
+        "sha256": sha256_hex(pdf),
         "size_bytes": len(pdf),
-        "path": path,
+        "path": "",  # the bytes are in file_blob; a path names a file of an older version
         "created_at": now,
     }
     async with write_transaction(StoredDocument._meta.db):
+        await put_blob(pdf, now=now)
         await StoredDocument.update({StoredDocument.is_current: False}).where(
             owner & (StoredDocument.kind == kind.value) & StoredDocument.is_current.eq(True)
         )
@@ -393,7 +369,7 @@ async def download_permit_document(
     stored = _stored(permit) if permit["id"] is not None else None
     if stored is None:  # issued while its data was incomplete, or the render failed
         stored = await ensure_permit_document(permit_id, settings=settings, now=now)
-    pdf = read_pdf_file(settings.data_dir, stored)
+    pdf = await read_document(stored)
     number = permit["permit_number"]
     await record_read(actor, "document.download", "permit", permit_id, {"document_id": stored.id})
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in number)

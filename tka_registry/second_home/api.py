@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
-from tka_registry.documents.service import read_pdf_file
+from tka_registry.documents.service import read_document
 from tka_registry.errors import InvalidInput, NotFound
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.second_home import commitment, decision, service
@@ -177,7 +177,7 @@ class SecondHomeController(Controller):
     ) -> Response[bytes]:
         """The approval letter PDF (rendered and stored the first time it is missing)."""
         stored = await decision.approval_letter(actor, case_id, settings=settings, now=now)
-        pdf = read_pdf_file(settings.data_dir, stored)
+        pdf = await read_document(stored)
         filename = f"persetujuan-rumah-kedua-{case_id}.pdf"
         return Response(
             pdf,

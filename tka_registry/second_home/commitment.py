@@ -4,7 +4,6 @@ and revoking a case (the principal's permit and every dependant's, in one transa
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
@@ -22,13 +21,7 @@ from tka_registry.second_home.schemas import CaseOut, CaseStatus, CaseSummary, P
 from tka_registry.second_home.service import count_dependants, get_case, summary
 from tka_registry.second_home.tables import SecondHomeCase
 from tka_registry.settings import Settings
-
-# Proof files live beside the other uploads, content-addressed (applications.files.store).
-PROOF_FOLDER = "attachments"
-
-
-def proof_folder(settings: Settings) -> Path:
-    return settings.data_dir / PROOF_FOLDER
+from tka_registry.storage.blobs import get_blob, put_blob
 
 
 async def _approved_row(case_id: int, now: datetime) -> dict[str, Any]:
@@ -65,7 +58,7 @@ async def lodge_proof(
                 "lodged_on",
                 f"the deadline was {deadline.isoformat()}: the case is overdue and must be revoked",
             )
-        digest = files.store(proof_folder(settings), content)
+        digest = await put_blob(content, now=now)
         changes: dict[Any, Any] = {
             SecondHomeCase.proof_kind: kind.value,
             SecondHomeCase.proof_lodged_on: lodged_on,
@@ -83,7 +76,7 @@ async def proof_file(case_id: int, settings: Settings) -> tuple[bytes, str]:
     row = await SecondHomeCase.select().where(SecondHomeCase.id == case_id).first()
     if row is None or row["proof_sha256"] is None:
         raise NotFound("id", f"no lodged proof for Second Home case {case_id}")
-    return files.read(proof_folder(settings), row["proof_sha256"]), row["proof_media_type"]
+    return await get_blob(row["proof_sha256"]), row["proof_media_type"]
 
 
 async def revoke_case(

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
-from tka_registry.documents.service import download_permit_document, read_pdf_file
+from tka_registry.documents.service import download_permit_document, read_document
 from tka_registry.errors import DomainError, InvalidInput, NotFound
 from tka_registry.second_home import commitment, decision, service
 from tka_registry.second_home import facts as read
@@ -226,7 +226,7 @@ class SecondHomePages(Controller):
         self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, now: Now
     ) -> Response[bytes]:
         stored = await decision.approval_letter(actor, case_id, settings=settings, now=now)
-        return _file(read_pdf_file(settings.data_dir, stored), f"persetujuan-{case_id}.pdf")
+        return _file(await read_document(stored), f"persetujuan-{case_id}.pdf")
 
 
 def _date(values: dict[str, str], name: str) -> date:

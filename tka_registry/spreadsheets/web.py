@@ -1,18 +1,14 @@
 """The import page for officers: upload an Excel workbook or a CSV file, read the report of a
 dry run, confirm.
 
-The uploaded file is kept under ``TKA_DATA_DIR/imports/`` between the dry run and the
-confirmation (a browser cannot send the same file twice) and removed once imported. An upload
-nobody confirmed is removed a day later (at the next upload): the sheets hold personal data.
+The uploaded file is kept in the database (``storage.pending``) between the dry run and the
+confirmation (a browser cannot send the same file twice), so any process may confirm it, and
+removed once imported. An upload nobody confirmed is removed a day later (at the next upload):
+the sheets hold personal data.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import secrets
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,51 +24,17 @@ from tka_registry.settings import Settings
 from tka_registry.spreadsheets.reading import SpreadsheetRefused
 from tka_registry.spreadsheets.report import report_lines
 from tka_registry.spreadsheets.service import ImportReport, import_workers
+from tka_registry.storage.pending import (
+    Pending,
+    as_file,
+    discard_upload,
+    keep_upload,
+    pending_upload,
+)
 from tka_registry.web.forms import form_values
 from tka_registry.web.i18n import language_of, translator
 
 BASE = "/petugas/impor"
-_TOKEN = re.compile(r"[0-9a-f]{32}")
-KEPT_FOR_SECONDS = 24 * 3600  # an unconfirmed upload is removed after this long
-
-
-def _imports_dir(settings: Settings) -> Path:
-    folder = Path(settings.data_dir) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _keep(upload: UploadFile, settings: Settings) -> tuple[str, Path] | None:
-    """Store the upload for the confirmation; None (and nothing kept) when it is too large.
-    Uploads older than a day that were never confirmed go first."""
-    folder = _imports_dir(settings)
-    _sweep(folder, time.time() - KEPT_FOR_SECONDS)
-    token = secrets.token_hex(16)
-    kept = folder / f"{token}.csv"
-    with kept.open("wb") as target:
-        shutil.copyfileobj(upload.file, target)
-    if kept.stat().st_size > settings.upload_max_bytes:
-        kept.unlink()
-        return None
-    return token, kept
-
-
-def _sweep(folder: Path, older_than: float) -> None:
-    """Remove kept uploads last written before ``older_than`` (seconds since the epoch: file
-    times are the machine's own clock)."""
-    for path in folder.glob("*.csv"):
-        with contextlib.suppress(FileNotFoundError):  # confirmed by another request meanwhile
-            if path.stat().st_mtime < older_than:
-                path.unlink()
-
-
-def _kept(token: str, settings: Settings) -> Path | None:
-    kept = _imports_dir(settings) / f"{token}.csv"
-    return kept if _TOKEN.fullmatch(token) and kept.is_file() else None
-
-
-def _discard(kept: Path) -> None:
-    kept.unlink(missing_ok=True)
 
 
 def _page(context: dict[str, Any], status_code: int = 200) -> Template:
@@ -112,14 +74,14 @@ class SpreadsheetPages(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             message = _("Choose an Excel workbook or a CSV file")
             return _page({"errors": {"file": message}}, status_code=400)
-        stored = _keep(upload, settings)
-        if stored is None:
+        content = await upload.read(settings.upload_max_bytes + 1)
+        if len(content) > settings.upload_max_bytes:
             message = _("The file is too large: use tka-registry import-workers")
             return _page({"errors": {"file": message}}, status_code=400)
-        token, kept = stored
-        return await _run(
-            request, actor, settings, today, now, kept, token, upload.filename, sheet=sheet
-        )
+        name = Path(upload.filename).name[:200]
+        token = await keep_upload(content, name, account_id=actor.account_id, now=now)
+        kept = Pending(token=token, file_name=name, content=content)
+        return await _run(request, actor, settings, today, now, kept, sheet=sheet)
 
     @post("/{token:str}", opt=access(*OFFICE_ROLES))
     async def confirm(
@@ -134,12 +96,12 @@ class SpreadsheetPages(Controller):
         """Import the kept file: all or nothing, or only the good rows."""
         _ = translator(request)
         values = await form_values(request)
-        kept = _kept(token, settings)
+        kept = await pending_upload(token)
         if kept is None:
             message = _("This upload is no longer available: upload the file again")
             return _page({"errors": {"file": message}}, status_code=404)
         return await _run(
-            request, actor, settings, today, now, kept, token, values.get("file_name", ""),
+            request, actor, settings, today, now, kept,
             dry_run=False, partial=values.get("mode") == "partial",
             sheet=values.get("sheet") or None,
         )  # fmt: skip
@@ -151,25 +113,24 @@ async def _run(
     settings: Settings,
     today: Any,
     now: Any,
-    kept: Path,
-    token: str,
-    file_name: str,
+    kept: Pending,
     *,
     dry_run: bool = True,
     partial: bool = False,
     sheet: str | None = None,
 ) -> Template:
     language = language_of(request)
-    name = Path(file_name).name[:200] or "upload.csv"
+    name = kept.file_name or "upload.csv"
     try:
-        report = await import_workers(
-            actor, str(kept), settings=settings, today=today, now=now,
-            dry_run=dry_run, partial=partial, file_name=name, sheet=sheet,
-        )  # fmt: skip
+        with as_file(kept.content, suffix=".csv") as path:
+            report = await import_workers(
+                actor, str(path), settings=settings, today=today, now=now,
+                dry_run=dry_run, partial=partial, file_name=name, sheet=sheet,
+            )  # fmt: skip
     except SpreadsheetRefused as refused:
-        _discard(kept)
+        await discard_upload(kept.token)
         context = {"errors": {"file": refused.reason.text(language)}, "sheet": sheet}
         return _page(context, status_code=400)
     if report.committed:
-        _discard(kept)
-    return _page({**_report_context(report, language), "token": token, "file_name": name})
+        await discard_upload(kept.token)
+    return _page({**_report_context(report, language), "token": kept.token, "file_name": name})

@@ -1,14 +1,25 @@
-"""``migrate`` and ``serve``."""
+"""``migrate``, ``serve``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import tempfile
+from pathlib import Path
 
-from tka_registry.cli import Subparsers, fail
+from tka_registry.cli import Subparsers, fail, run_with_database
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.documents.keys import SigningKeyRefused, ensure_signing_key
+from tka_registry.documents.tables import SigningKey
 from tka_registry.settings import Settings
+from tka_registry.system.backup import (
+    RestoreRefused,
+    check_keys_open,
+    open_backup,
+    restore_backup,
+    write_backup,
+)
 from tka_registry.system.installation import migrate_installation
 
 
@@ -22,6 +33,16 @@ def register(subparsers: Subparsers) -> None:
     command.add_argument("--port", type=int, default=8000, help="port to listen on")
     command.add_argument("--workers", type=int, default=1, help="server processes")
     command.set_defaults(handler=run_serve)
+    command = subparsers.add_parser(
+        "backup", help="write a consistent snapshot (files and keys included) while serving"
+    )
+    command.add_argument("file", type=Path, help="the backup file to write")
+    command.set_defaults(handler=run_backup)
+    command = subparsers.add_parser(
+        "restore", help="restore a backup into an empty database (either engine)"
+    )
+    command.add_argument("file", type=Path, help="the backup file to read")
+    command.set_defaults(handler=run_restore)
 
 
 def _prepare(settings: Settings, *, check_keys: bool) -> list[str]:
@@ -70,5 +91,43 @@ def run_serve(arguments: argparse.Namespace, settings: Settings) -> int:
         workers=arguments.workers,
         proxy_headers=False,
         log_level="info",
+        # A worker still importing on a busy machine is not hung: uvicorn's 5 s default kills
+        # and restarts it again and again.
+        timeout_worker_healthcheck=60,
     )
     return 0
+
+
+def run_backup(arguments: argparse.Namespace, settings: Settings) -> int:
+    passphrase = os.environ.get("TKA_BACKUP_PASSPHRASE", "")
+
+    async def work() -> int:
+        engine = SigningKey._meta.db
+        summary = await write_backup(engine, arguments.file, passphrase)
+        total = sum(summary.rows.values())
+        sealed = "sealed with TKA_BACKUP_PASSPHRASE" if summary.sealed else "not sealed"
+        print(f"wrote {arguments.file}: {total} rows in {len(summary.rows)} tables ({sealed})")
+        return 0
+
+    return run_with_database(settings, work, apply_migrations=False)
+
+
+def run_restore(arguments: argparse.Namespace, settings: Settings) -> int:
+    passphrase = os.environ.get("TKA_BACKUP_PASSPHRASE", "")
+    if not arguments.file.is_file():
+        return fail(f"no backup file {arguments.file}")
+
+    async def work() -> int:
+        with tempfile.TemporaryDirectory(prefix="tka-restore-") as folder:
+            try:
+                with open_backup(arguments.file, passphrase, Path(folder)) as archive:
+                    check_keys_open(archive, settings.secret_key)
+                    restored = await restore_backup(SigningKey._meta.db, archive)
+            except (RestoreRefused, SigningKeyRefused) as refused:
+                return fail(f"restore refused, nothing changed: {refused}")
+        for name, count in restored.items():
+            print(f"{name}: {count} rows")
+        print("restored; check it with: tka-registry audit verify")
+        return 0
+
+    return run_with_database(settings, work)

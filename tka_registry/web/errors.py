@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -16,10 +15,15 @@ import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from tka_registry.accounts.auth import SESSION_COOKIE
 from tka_registry.errors import DomainError
+from tka_registry.http_errors import log_internal_error, outage_seen, retry_after
 from tka_registry.web.layout import SIGN_IN_PATH
 
 log = logging.getLogger("tka_registry")
@@ -65,13 +69,16 @@ def _status_of(error: Exception) -> int:
 
 
 def page_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if outage_seen(request, error) is not None:
+        page = error_page(request, HTTP_503_SERVICE_UNAVAILABLE)
+        page.headers.update(retry_after())
+        return page
     status = _status_of(error)
     if status == 401:
         return sign_in_redirect(request)
     reference = ""
     if status >= 500:
-        reference = uuid.uuid4().hex[:12]
-        log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+        reference = log_internal_error(request, error)
     return error_page(request, status, reference)
 
 

@@ -1,0 +1,53 @@
+"""PostgreSQL engine that never waits for ever: a statement timeout, a connect timeout and a
+pool acquire timeout (asyncpg has none of these unless given; a frozen or exhausted database
+would otherwise hang every request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+
+class _TimedPool:
+    """An asyncpg pool whose ``acquire`` gives up after ``timeout`` seconds."""
+
+    def __init__(self, pool: Any, timeout: float) -> None:
+        self._pool = pool
+        self._timeout = timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return self._pool.acquire(timeout=timeout or self._timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class TimedPostgresEngine(PostgresEngine):
+    def __init__(
+        self, dsn: str, *, statement_timeout_ms: int, acquire_timeout_ms: int, **kwargs: Any
+    ) -> None:
+        seconds = statement_timeout_ms / 1000
+        config = {
+            "dsn": dsn,
+            # The server cancels a statement after this; the client gives up a second later
+            # (a frozen server never answers the cancel).
+            "server_settings": {"statement_timeout": str(statement_timeout_ms)},
+            "command_timeout": seconds + 1,
+            "timeout": min(acquire_timeout_ms / 1000, 10),  # to open a connection
+        }
+        super().__init__(config=config, **kwargs)
+        self.acquire_timeout = acquire_timeout_ms / 1000
+
+    @property
+    def pool_use(self) -> tuple[int, int]:
+        """(connections in use, pool size now), (0, 0) without a pool."""
+        if not self.pool:
+            return 0, 0
+        size = self.pool.get_size()
+        return size - self.pool.get_idle_size(), size
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        await super().start_connection_pool(**kwargs)
+        if self.pool and not isinstance(self.pool, _TimedPool):
+            self.pool = _TimedPool(self.pool, self.acquire_timeout)
