@@ -72,7 +72,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     env = {
         **os.environ,
         "TKA_DATABASE_URL": database_url,
-        "TKA_SECRET_KEY": "browser-test-secret",
+        "TKA_SECRET_KEY": "test-secret",  # the in-process app's key: one signing key for both
         "TKA_DATA_DIR": str(tmp_path_factory.mktemp("server-data")),
         "PYTHONPATH": str(ROOT),
     }
