@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
+from openpyxl import load_workbook
 
 from tests.factories import signed_in
 from tests.spreadsheets.office import BAD_LINES, messy_bytes, office_employers
@@ -11,6 +14,7 @@ from tka_registry.workers.tables import Worker
 
 IMPORT = "/api/v1/spreadsheets/workers/import"
 EXPORT = "/api/v1/spreadsheets/workers/export"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def upload(content: bytes, name: str = "kantor.csv") -> dict[str, tuple[str, bytes, str]]:
@@ -49,10 +53,34 @@ async def test_upload_reports_first_then_imports_on_confirmation(
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     assert 'attachment; filename="tka-2026-11-22.csv"' == exported.headers["content-disposition"]
-    assert exported.content.startswith(b"\xef\xbb\xbfNama Lengkap,")
+    assert exported.content.startswith(b"\xef\xbb\xbfNama Lengkap;")
     assert "Siobhán O'Brien" in exported.content.decode("utf-8-sig")
     back = await client.post(IMPORT, files=upload(exported.content), headers=officer)
     assert back.json()["counts"] == {"imported": 0, "updated": 0, "unchanged": 6, "rejected": 0}
+
+    workbook = await client.get(EXPORT, params={"format": "xlsx"}, headers=officer)
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK\x03\x04")
+    assert workbook.headers["content-type"] == XLSX
+    files = upload(workbook.content, "tka.xlsx")
+    back = await client.post(IMPORT, files=files, headers=officer)
+    assert back.json()["counts"] == {"imported": 0, "updated": 0, "unchanged": 6, "rejected": 0}
+
+
+async def test_the_report_as_a_workbook(client: httpx.AsyncClient, settings: Settings) -> None:
+    await office_employers(settings)
+    officer = await signed_in(client, "officer")
+    response = await client.post(
+        IMPORT, files=upload(messy_bytes()), data={"report": "xlsx"}, headers=officer
+    )
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None and sheet.freeze_panes == "A2"
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert (6, "ditolak", "JK") in [row[:3] for row in rows]
+    line_8 = [row for row in rows if row[0] == 8]
+    assert [row[2] for row in line_8] == ["ALAMAT", "PERUSAHAAN"]
+    assert all(row[1] == "diimpor" and "belum lengkap" in row[3] for row in line_8)
+    assert await Worker.count() == 0  # a dry run
 
 
 async def test_refused_files_and_roles(client: httpx.AsyncClient, settings: Settings) -> None:

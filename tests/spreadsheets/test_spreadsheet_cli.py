@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import NOW
 from tests.factories import permit_body, worker_body
@@ -155,7 +157,7 @@ async def test_export_then_import_is_a_round_trip(
     code, out, _ = await cli("export-workers", str(exported))
     assert code == 0 and "3 TKA diekspor" in out
     data = exported.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfNama Lengkap,Jenis Kelamin,")
+    assert data.startswith(b"\xef\xbb\xbfNama Lengkap;Jenis Kelamin;")  # Indonesian Excel
     assert "E99887766" in data.decode() and "'=Lecturer" in data.decode()
     before = (await _counts(), await Worker.select().order_by(Worker.id))
 
@@ -175,3 +177,32 @@ async def test_export_then_import_is_a_round_trip(
     third = tmp_path / "ketiga.csv"
     assert (await cli("export-workers", str(third), "--language", "id"))[0] == 0
     assert third.read_bytes() == data
+
+
+async def test_workbook_export_is_typed_and_reads_back_unchanged(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    await _registry_of_the_counter(settings)
+    exported = tmp_path / "ekspor.xlsx"
+    code, out, _ = await cli("export-workers", str(exported))
+    assert code == 0 and "3 TKA diekspor" in out
+    book = load_workbook(exported)
+    sheet = book.active
+    assert sheet is not None and sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]][:3] == [
+        "Nama Lengkap",
+        "Jenis Kelamin",
+        "Tanggal Lahir",
+    ]
+    assert round(sheet.column_dimensions["A"].width) == 29  # 28 characters and the padding
+    dates = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(value, datetime) for value in dates)  # date cells, not text
+    positions = [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "=Lecturer" in positions  # text, never a formula
+    assert sheet["L3"].data_type == "s"
+    before = (await _counts(), await Worker.select().order_by(Worker.id))
+    code, out, _ = await cli("import-workers", str(exported))
+    assert code == 0 and "0 diimpor, 0 diperbarui, 3 tidak berubah, 0 ditolak" in out
+    assert (await _counts(), await Worker.select().order_by(Worker.id)) == before

@@ -42,6 +42,10 @@ async def test_check_then_import_the_good_rows(
     assert await Worker.count() == 0
     action = re.search(r'action="(/petugas/impor/[0-9a-f]{32})"', page)
     assert action is not None
+    report = await client.post(action.group(1) + "/laporan.xlsx", data={"_csrf_token": token})
+    assert report.status_code == 200 and report.content.startswith(b"PK\x03\x04")
+    assert 'filename="laporan-impor.xlsx"' in report.headers["content-disposition"]
+    assert await Worker.count() == 0
     confirm = {"_csrf_token": token, "mode": "partial", "file_name": "kantor.csv"}
     imported = await client.post(action.group(1), data=confirm)
     assert imported.status_code == 200 and "Tersimpan." in imported.text

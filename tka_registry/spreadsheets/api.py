@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import IO, Annotated
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
@@ -18,8 +20,9 @@ from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.settings import Settings
-from tka_registry.spreadsheets.reading import SpreadsheetRefused
-from tka_registry.spreadsheets.service import ImportReport, export_csv, import_workers
+from tka_registry.spreadsheets.reading import CHUNK_BYTES, SPOOL_MEMORY_BYTES, SpreadsheetRefused
+from tka_registry.spreadsheets.report import write_report_workbook
+from tka_registry.spreadsheets.service import ImportReport, export_csv, export_xlsx, import_workers
 
 
 @dataclass
@@ -31,6 +34,7 @@ class WorkersUpload:
     dry_run: bool = True
     partial: bool = False
     sheet: str | None = None
+    report: str = "json"  # or "xlsx": the report as a workbook
 
 
 class ProblemOut(BaseModel):
@@ -137,9 +141,39 @@ async def import_upload(
         raise InvalidInput("file", refused.reason.text(settings.language)) from None
 
 
-def export_response(settings: Settings, today: Today, language: str | None) -> Stream:
-    """The registry as a CSV download, streamed (UTF-8 with BOM)."""
-    chunks = export_csv(language=language or settings.language)
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _file_chunks(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    spool.seek(0)
+    with spool:
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+
+
+async def workbook_download(write: Callable[[IO[bytes]], Awaitable[object]], name: str) -> Stream:
+    """A workbook written to a temporary file by ``write``, then streamed from it."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)
+    await write(spool)
+    # The content type goes in the headers too: a handler that may also answer JSON would
+    # otherwise send its own.
+    headers = {"Content-Disposition": f'attachment; filename="{name}"',
+               "Content-Type": XLSX_MEDIA_TYPE}  # fmt: skip
+    return Stream(_file_chunks(spool), media_type=XLSX_MEDIA_TYPE, headers=headers)
+
+
+async def export_response(
+    settings: Settings, today: Today, language: str | None, file_format: str = "csv"
+) -> Stream:
+    """The registry as a CSV download (UTF-8 with BOM; ``;`` in Indonesian), or a workbook."""
+    language = language or settings.language
+    if file_format == "xlsx":
+
+        async def write(stream: IO[bytes]) -> int:
+            return await export_xlsx(stream, language=language)
+
+        return await workbook_download(write, f"tka-{today.isoformat()}.xlsx")
+    chunks = export_csv(language=language, delimiter=";" if language == "id" else ",")
     name = f"tka-{today.isoformat()}.csv"
     return Stream(
         chunks,
@@ -160,9 +194,17 @@ class SpreadsheetController(Controller):
         settings: SettingsDep,
         today: Today,
         now: Now,
-    ) -> ImportReportOut:
-        """Import a workers CSV file. ``dry_run`` (true unless sent false) only reports."""
+    ) -> ImportReportOut | Stream:
+        """Import a workbook or CSV file. ``dry_run`` (true unless sent false) only reports;
+        ``report=xlsx`` answers the report as a workbook."""
         report = await import_upload(data, actor, settings, today, now)
+        if data.report == "xlsx":
+            language = settings.language
+
+            async def write(stream: IO[bytes]) -> None:
+                write_report_workbook(report, stream, language)
+
+            return await workbook_download(write, "laporan-impor.xlsx")
         return report_out(report)
 
     @get("/workers/export", opt=access(*OFFICE_ROLES))
@@ -171,8 +213,12 @@ class SpreadsheetController(Controller):
         settings: SettingsDep,
         today: Today,
         language: FromQuery[str | None] = None,
+        format: FromQuery[str] = "csv",
     ) -> Stream:
-        """Every worker as a CSV file in the registry's columns (``language``: id or en)."""
+        """Every worker in the registry's columns, as CSV or as a workbook (``format``: csv or
+        xlsx; ``language``: id or en)."""
         if language not in (None, "id", "en"):
             raise InvalidInput("language", "language must be id or en")
-        return export_response(settings, today, language)
+        if format not in ("csv", "xlsx"):
+            raise InvalidInput("format", "format must be csv or xlsx")
+        return await export_response(settings, today, language, format)

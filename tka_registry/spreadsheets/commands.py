@@ -11,7 +11,13 @@ from tka_registry.cli import Subparsers, fail, run_with_database
 from tka_registry.rules.calendar import jakarta_today, utc_now
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.reading import SpreadsheetRefused
-from tka_registry.spreadsheets.service import ImportReport, RowReport, export_csv, import_workers
+from tka_registry.spreadsheets.service import (
+    ImportReport,
+    RowReport,
+    export_csv,
+    export_xlsx,
+    import_workers,
+)
 
 # Exit codes: 0 every row is fine, 1 some rows were rejected, 2 the file was refused whole.
 ROWS_REJECTED = 1
@@ -66,13 +72,18 @@ def register(subparsers: Subparsers) -> None:
         help="import the good rows even when others are rejected (default: all or nothing)",
     )
     importing.set_defaults(handler=run_import)
-    exporting = subparsers.add_parser("export-workers", help="export every worker to a CSV file")
-    exporting.add_argument("file", type=Path, help="the CSV file to write")
+    exporting = subparsers.add_parser(
+        "export-workers", help="export every worker to an Excel workbook (.xlsx) or a CSV file"
+    )
+    exporting.add_argument("file", type=Path, help="the .xlsx or .csv file to write")
     exporting.add_argument(
         "--language", choices=("id", "en"), default=None, help="header language (TKA_LANGUAGE)"
     )
     exporting.add_argument(
-        "--delimiter", choices=(",", ";"), default=",", help="cell delimiter (,)"
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        help="CSV cell delimiter (; in Indonesian, as Indonesian Excel expects; , in English)",
     )
     exporting.set_defaults(handler=run_export)
 
@@ -138,10 +149,14 @@ def run_export(arguments: argparse.Namespace, settings: Settings) -> int:
         # Written beside the target and renamed, so a failed export leaves no half file.
         partial_file = arguments.file.with_name(arguments.file.name + ".part")
         counted = [0]
-        chunks = export_csv(language=language, delimiter=arguments.delimiter, counted=counted)
         with partial_file.open("wb") as stream:
-            async for chunk in chunks:
-                stream.write(chunk)
+            if arguments.file.suffix.lower() == ".xlsx":
+                counted[0] = await export_xlsx(stream, language=language)
+            else:
+                delimiter = arguments.delimiter or (";" if language == "id" else ",")
+                chunks = export_csv(language=language, delimiter=delimiter, counted=counted)
+                async for chunk in chunks:
+                    stream.write(chunk)
         partial_file.replace(arguments.file)
         print(words["exported"].format(rows=counted[0], file=arguments.file))
         return 0

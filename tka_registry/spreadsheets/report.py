@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from tka_registry.spreadsheets.columns import COLUMNS_BY_FIELD
 from tka_registry.spreadsheets.service import ImportReport, RowReport
+from tka_registry.spreadsheets.xlsx import SheetWriter
 
 # Record fields named in RowReport.changed, as the sheet's columns.
 _CHANGED_COLUMNS = {"employer": "employer_name", "passport_issued_on": "passport_issued_on"}
@@ -71,3 +73,27 @@ def row_lines(report: ImportReport, row: RowReport, language: str) -> Iterator[R
 def report_lines(report: ImportReport, language: str = "id") -> list[ReportLine]:
     """Every rejected, changed or incomplete column of the rows the report keeps, row by row."""
     return [line for row in report.rows for line in row_lines(report, row, language)]
+
+
+REPORT_HEADERS = {
+    "id": ("Baris", "Hasil", "Kolom", "Keterangan"),
+    "en": ("Row", "Outcome", "Column", "Note"),
+}
+
+
+def write_report_workbook(report: ImportReport, stream: IO[bytes], language: str = "id") -> None:
+    """The report as a workbook: a line per rejected, changed or incomplete column, then the
+    counts; in ``language`` (``id`` or ``en``)."""
+    headers = REPORT_HEADERS["en" if language == "en" else "id"]
+    title = "Laporan impor" if language != "en" else "Import report"
+    writer = SheetWriter(stream, title, headers, (8, 14, 28, 90))
+    for line in report_lines(report, language):
+        writer.add((line.line, line.outcome, line.column, line.note))
+    writer.add(())
+    for outcome, count in report.counts.items():
+        writer.add(("", _pick(_OUTCOMES[outcome], language), "", count))
+    if report.rows_left_off:
+        more = (f"{report.rows_left_off} baris berikutnya tidak dirinci",
+                f"{report.rows_left_off} further rows not itemised")  # fmt: skip
+        writer.add(("", "", "", _pick(more, language)))
+    writer.close()

@@ -33,6 +33,7 @@ from tka_registry.permits.service import permit_chain
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.columns import (
+    COLUMNS,
     CellProblem,
     ImportRow,
     RawRow,
@@ -43,6 +44,7 @@ from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_
 from tka_registry.spreadsheets.reading import Layout, OpenSheet
 from tka_registry.spreadsheets.workbook import open_workers_file
 from tka_registry.spreadsheets.writing import iter_workers_csv
+from tka_registry.spreadsheets.xlsx import SheetWriter
 from tka_registry.workers.tables import UNDATED_FIRST, Passport, Worker
 
 BATCH_ROWS = 500
@@ -473,6 +475,27 @@ async def export_csv(
         next(chunks)  # the BOM and header, sent once above
         for chunk in chunks:
             yield chunk
+
+
+# Column widths of the workbook export, in characters (the header's own length at least).
+_WIDTHS = {"full_name": 28, "address": 40, "employer_name": 32, "position": 24, "regency": 24,
+           "place_of_birth": 18, "permit_number": 18, "employer_npwp": 18}  # fmt: skip
+
+
+async def export_xlsx(stream: IO[bytes], *, language: str = "id") -> int:
+    """The registry as a workbook (typed cells: dates as dates; frozen header row; column
+    widths) in the columns of :data:`columns.COLUMNS`, which :func:`import_workers` reads back
+    unchanged. Answers the rows written; memory stays flat (pages of rows, constant-memory
+    writer)."""
+    headers = [column.header(language) for column in COLUMNS]
+    widths = [max(len(header) + 2, _WIDTHS.get(column.field, 12))
+              for header, column in zip(headers, COLUMNS, strict=True)]  # fmt: skip
+    writer = SheetWriter(stream, "TKA" if language == "id" else "Workers", headers, widths)
+    async for page in export_pages():
+        for row in page:
+            writer.add(row.get(column.field) for column in COLUMNS)
+    writer.close()
+    return writer.rows
 
 
 async def export_pages() -> AsyncIterator[list[dict[str, Any]]]:

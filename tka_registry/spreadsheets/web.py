@@ -10,19 +10,20 @@ the sheets hold personal data.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Response, Stream, Template
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.settings import Settings
+from tka_registry.spreadsheets.api import workbook_download
 from tka_registry.spreadsheets.reading import SpreadsheetRefused
-from tka_registry.spreadsheets.report import report_lines
+from tka_registry.spreadsheets.report import report_lines, write_report_workbook
 from tka_registry.spreadsheets.service import ImportReport, import_workers
 from tka_registry.storage.pending import (
     Pending,
@@ -83,6 +84,26 @@ class SpreadsheetPages(Controller):
         kept = Pending(token=token, file_name=name, content=content)
         return await _run(request, actor, settings, today, now, kept, sheet=sheet)
 
+    @post("/{token:str}/laporan.xlsx", opt=access(*OFFICE_ROLES), status_code=200)
+    async def report_workbook(
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Response[Any] | Stream:
+        """The check's report as a workbook (the kept file is checked again; nothing saved)."""
+        _ = translator(request)
+        values = await form_values(request)
+        kept = _kept(token, settings)
+        if kept is None:
+            message = _("This upload is no longer available: upload the file again")
+            return _page({"errors": {"file": message}}, status_code=404)
+        sheet = values.get("sheet") or None
+        return await _report_workbook(request, actor, settings, today, now, kept, sheet)
+
     @post("/{token:str}", opt=access(*OFFICE_ROLES))
     async def confirm(
         self,
@@ -105,6 +126,31 @@ class SpreadsheetPages(Controller):
             dry_run=False, partial=values.get("mode") == "partial",
             sheet=values.get("sheet") or None,
         )  # fmt: skip
+
+
+async def _report_workbook(
+    request: Request[Any, Any, Any],
+    actor: Any,
+    settings: Settings,
+    today: Any,
+    now: Any,
+    kept: Path,
+    sheet: str | None,
+) -> Response[Any] | Stream:
+    language = language_of(request)
+    try:
+        report = await import_workers(
+            actor, str(kept), settings=settings, today=today, now=now, dry_run=True,
+            sheet=sheet,
+        )  # fmt: skip
+    except SpreadsheetRefused as refused:
+        return _page({"errors": {"file": refused.reason.text(language)}}, status_code=400)
+
+    async def write(stream: IO[bytes]) -> None:
+        write_report_workbook(report, stream, language)
+
+    name = "laporan-impor.xlsx" if language == "id" else "import-report.xlsx"
+    return await workbook_download(write, name)
 
 
 async def _run(
