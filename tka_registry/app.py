@@ -26,6 +26,7 @@ from tka_registry.applications.web_office import ReviewPages, TrackPage
 from tka_registry.audit.api import AuditController
 from tka_registry.audit.sealer import read_sealer
 from tka_registry.audit.web import AuditPages
+from tka_registry.completion.web import CompletionPages
 from tka_registry.db import close_database, engine_for, open_database
 from tka_registry.dependencies import DEPENDENCIES
 from tka_registry.documents.api import DocumentController
@@ -75,6 +76,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     TrackPage,
     SpreadsheetController,
     SpreadsheetPages,
+    CompletionPages,
     AlertController,
     AlertPages,
     *PAGE_HANDLERS,

@@ -33,6 +33,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("/petugas", N_("Officer home")),
         ("/petugas/permohonan", N_("Review queue")),
         ("/petugas/rumah-kedua", N_("Second Home")),
+        ("/petugas/belum-lengkap", N_("Records to complete")),
     ],
     Role.ADMIN: [
         ("/beranda", N_("Home")),
