@@ -12,6 +12,7 @@ from typing import TextIO
 from tka_registry.accounts.roles import Actor
 from tka_registry.cli import Subparsers, fail, run_with_database
 from tka_registry.db import write_transaction
+from tka_registry.documents.keys import SigningKeyRefused, rotate_signing_key
 from tka_registry.documents.render import TEMPLATE_VERSION, PermitDocument
 from tka_registry.documents.service import (
     DocumentKind,
@@ -44,6 +45,26 @@ def register(subparsers: Subparsers) -> None:
     )
     render.add_argument("--limit", type=int, default=None, help="render at most this many")
     render.set_defaults(handler=run_render)
+    keys = subparsers.add_parser("keys", help="the keys that sign permit QR codes")
+    key_actions = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rotate = key_actions.add_parser(
+        "rotate", help="retire the signing key (it keeps verifying) and sign with a new one"
+    )
+    rotate.set_defaults(handler=run_rotate)
+
+
+def run_rotate(arguments: argparse.Namespace, settings: Settings) -> int:
+    """``keys rotate``: every process signs with the new key from its next document on."""
+
+    async def work() -> int:
+        try:
+            old, new = await rotate_signing_key(settings)
+        except SigningKeyRefused as refused:
+            return fail(str(refused))
+        print(f"retired signing key {old} (still verifies what it signed); signing with {new}")
+        return 0
+
+    return run_with_database(settings, work)
 
 
 async def permits_lacking_document(limit: int | None = None) -> list[int]:

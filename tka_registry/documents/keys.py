@@ -17,7 +17,7 @@ import base64
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -223,3 +223,58 @@ async def import_key_file(settings: Settings, *, now: datetime | None = None) ->
             return None
         current = await _current_row()
         return await _insert(key, settings, min(made, now), None if current is None else now)
+
+
+# --- rotating and trusting (issue 20) ----------------------------------------------------------
+
+# A process that read the current key just before a rotation may sign a moment after it: such
+# signatures stay good for this long after the key's retirement, no longer.
+ROTATION_GRACE = timedelta(seconds=60)
+
+
+async def rotate_signing_key(settings: Settings, *, now: datetime | None = None) -> tuple[str, str]:
+    """Retire the current key (it keeps verifying what it signed) and make a new one that every
+    process signs with from its next document on; answers (old kid, new kid)."""
+    now = now or datetime.now(UTC)
+    await ensure_signing_key(settings, now=now)
+    async with write_transaction(SigningKey._meta.db):
+        current = await _current_row()
+        assert current is not None  # ensure_signing_key leaves one
+        await SigningKey.update({SigningKey.retired_on: now}).where(SigningKey.id == current["id"])
+        new_kid = await _insert(Ed25519PrivateKey.generate(), settings, now, None)
+    return str(current["kid"]), new_kid
+
+
+def trusted_statement(token: object, keys: dict[str, OfficeKey]) -> signing.PermitStatement | None:
+    """The statement of ``token`` when a published key signed it while that key was in use.
+
+    A version 2 token names its key: an unknown kid, a signature by another key, or a signing
+    time outside the key's [valid_from, retired_on + grace] answers None. A version 1 token
+    (before keys were named) is tried against every published key.
+    """
+    kid = signing.token_kid(token)
+    if kid is None:
+        for key in keys.values():
+            statement = signing.verify_token(key.public_key, token)
+            if statement is not None and statement.version == signing.TOKEN_VERSION:
+                return statement
+        return None
+    named = keys.get(kid)
+    statement = signing.verify_token(named.public_key, token) if named else None
+    if named is None or statement is None or statement.kid != kid:
+        return None
+    return statement if signed_while_in_use(named, statement.signed_at) else None
+
+
+def signed_while_in_use(key: OfficeKey, signed_at: int) -> bool:
+    """True when ``signed_at`` (Unix seconds) lies in the key's time of use."""
+    signed = datetime.fromtimestamp(signed_at, UTC)
+    if signed < key.valid_from - ROTATION_GRACE:
+        return False
+    return key.retired_on is None or signed <= key.retired_on + ROTATION_GRACE
+
+
+def public_raw(key: OfficeKey) -> str:
+    """The 32 raw bytes of the public key, base64url without padding (WebCrypto "raw")."""
+    raw = key.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

@@ -205,9 +205,20 @@ def _address(worker: dict[str, Any]) -> str:
     return address
 
 
-def _token(key: CurrentKey, permit: dict[str, Any], worker: dict[str, Any]) -> str | None:
+def _token(
+    key: CurrentKey, permit: dict[str, Any], worker: dict[str, Any], signed_at: int
+) -> str | None:
+    """The version 2 token: it names the key and signing time, the first valid day and the
+    permit's bit in the status list (its id)."""
     statement = signing.permit_statement(
-        permit["number"], worker["full_name"], worker["nationality"], permit["expires_on"]
+        permit["number"],
+        worker["full_name"],
+        worker["nationality"],
+        permit["expires_on"],
+        kid=key.kid,
+        signed_at=signed_at,
+        valid_from=permit.get("valid_from") or permit["issued_on"],
+        status_index=permit["id"],
     )
     try:
         return signing.sign_permit(key.private_key, statement)
@@ -242,7 +253,8 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
         for passport in await latest:  # ascending: the latest-expiring passport wins
             passports[passport["worker"]] = passport["number"]
         photos = await permit_photos(chunk, settings)
-        tokens = {p["id"]: _token(key, p, workers[p["worker"]]) for p in permits}
+        signed_at = int(datetime.now(UTC).timestamp())  # wall clock: compared with key times
+        tokens = {p["id"]: _token(key, p, workers[p["worker"]], signed_at) for p in permits}
         codes = {
             manual_codes.code_for(token): (permit_id, token)
             for permit_id, token in tokens.items()

@@ -20,7 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-TOKEN_VERSION = 1
+TOKEN_VERSION = 1  # number, initials, nationality, expiry
+KEYED_VERSION = 2  # names its key and signing time, the first valid day and a status index
 KEY_FILE_NAME = "permit_signing_key.pem"
 SIGNATURE_BYTES = 64
 # A real token is under 200 characters; refusing long input early bounds the work per request.
@@ -28,6 +29,9 @@ MAX_TOKEN_CHARS = 512
 
 _PERMIT_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,39}")
 _INITIALS = re.compile(r"[A-Z]{1,8}")
+_MASK = re.compile(r"(?:[A-Z][0-9]{1,2}){1,8}")  # each word: first letter, its length
+_KID = re.compile(r"[a-z2-7]{16}")  # documents.keys.key_id
+_NUMBER = re.compile(r"0|[1-9][0-9]{0,11}")
 _NATIONALITY = re.compile(r"[A-Z]{1,3}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -42,6 +46,13 @@ class PermitStatement:
     nationality: str
     expires_on: date
     version: int = TOKEN_VERSION
+    # Version 2 (issue 20): the key that signed and when (Unix seconds), the first day of
+    # validity, the permit's bit in the status list (/verify/status), the masked name's shape.
+    kid: str = ""
+    signed_at: int = 0
+    valid_from: date | None = None
+    status_index: int = 0
+    holder_mask: str = ""
 
 
 class InsecureKeyFile(PermissionError):
@@ -59,15 +70,51 @@ def holder_initials(name: str) -> str:
     return "".join(letters)[:8] or "X"
 
 
+def holder_mask(name: str) -> str:
+    """Each word's first letter (as :func:`holder_initials`) and length, e.g. ``Z5W3`` for
+    "Zhang Wei": enough for a verifier to print ``Z**** W**`` and match a paper."""
+    parts = []
+    for word in name.replace("-", " ").split():
+        initial = holder_initials(word)
+        if initial != "X" or word[:1].upper() == "X":
+            parts.append(f"{initial}{min(len(word), 99)}")
+    return "".join(parts[:8]) or "X1"
+
+
 def permit_statement(
-    permit_number: str, holder_name: str, nationality: str, expires_on: date
+    permit_number: str,
+    holder_name: str,
+    nationality: str,
+    expires_on: date,
+    *,
+    kid: str = "",
+    signed_at: int = 0,
+    valid_from: date | None = None,
+    status_index: int = 0,
 ) -> PermitStatement:
-    """The statement signed for a permit: number, holder's initials, nationality, expiry."""
-    return PermitStatement(
+    """The statement signed for a permit: number, holder's initials, nationality, expiry; with
+    ``kid`` a version 2 statement that also names its key, signing time, first valid day and
+    status list index."""
+    statement = PermitStatement(
         permit_number=permit_number.strip().upper(),
         holder_initials=holder_initials(holder_name),
         nationality=nationality.strip().upper(),
         expires_on=expires_on,
+    )
+    if not kid:
+        return statement
+    mask = holder_mask(holder_name)
+    return PermitStatement(
+        permit_number=statement.permit_number,
+        holder_initials="".join(ch for ch in mask if ch.isalpha()),
+        nationality=statement.nationality,
+        expires_on=expires_on,
+        version=KEYED_VERSION,
+        kid=kid,
+        signed_at=signed_at,
+        valid_from=valid_from or expires_on,
+        status_index=status_index,
+        holder_mask=mask,
     )
 
 
@@ -91,14 +138,37 @@ def _b64decode(text: str) -> bytes | None:
 
 
 def _encode_statement(statement: PermitStatement) -> bytes:
-    fields = (
-        str(statement.version),
-        statement.permit_number,
-        statement.holder_initials,
-        statement.nationality,
-        statement.expires_on.isoformat(),
-    )
+    if statement.version == KEYED_VERSION:
+        assert statement.valid_from is not None
+        fields: tuple[str, ...] = (
+            str(KEYED_VERSION),
+            statement.kid,
+            str(statement.signed_at),
+            statement.permit_number,
+            statement.holder_mask,
+            statement.nationality,
+            statement.valid_from.isoformat(),
+            statement.expires_on.isoformat(),
+            str(statement.status_index),
+        )
+    else:
+        fields = (
+            str(statement.version),
+            statement.permit_number,
+            statement.holder_initials,
+            statement.nationality,
+            statement.expires_on.isoformat(),
+        )
     return "|".join(fields).encode("ascii")
+
+
+def _date(text: str) -> date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _decode_statement(payload: bytes) -> PermitStatement | None:
@@ -107,6 +177,8 @@ def _decode_statement(payload: bytes) -> PermitStatement | None:
     except UnicodeDecodeError:
         return None
     parts = text.split("|")
+    if len(parts) == 9 and parts[0] == str(KEYED_VERSION):
+        return _decode_keyed(parts)
     if len(parts) != 5 or parts[0] != str(TOKEN_VERSION):
         return None
     _, number, initials, nationality, expiry = parts
@@ -114,15 +186,47 @@ def _decode_statement(payload: bytes) -> PermitStatement | None:
         (_PERMIT_NUMBER, number),
         (_INITIALS, initials),
         (_NATIONALITY, nationality),
-        (_ISO_DATE, expiry),
     )
-    if not all(pattern.fullmatch(value) for pattern, value in checks):
-        return None
-    try:
-        expires_on = date.fromisoformat(expiry)
-    except ValueError:
+    expires_on = _date(expiry)
+    if not all(pattern.fullmatch(value) for pattern, value in checks) or expires_on is None:
         return None
     return PermitStatement(number, initials, nationality, expires_on, TOKEN_VERSION)
+
+
+def _decode_keyed(parts: list[str]) -> PermitStatement | None:
+    _, kid, signed_at, number, mask, nationality, first_day, expiry, index = parts
+    checks = (
+        (_KID, kid),
+        (_NUMBER, signed_at),
+        (_PERMIT_NUMBER, number),
+        (_MASK, mask),
+        (_NATIONALITY, nationality),
+        (_NUMBER, index),
+    )
+    valid_from, expires_on = _date(first_day), _date(expiry)
+    if not all(p.fullmatch(v) for p, v in checks) or valid_from is None or expires_on is None:
+        return None
+    return PermitStatement(
+        permit_number=number,
+        holder_initials="".join(ch for ch in mask if ch.isalpha()),
+        nationality=nationality,
+        expires_on=expires_on,
+        version=KEYED_VERSION,
+        kid=kid,
+        signed_at=int(signed_at),
+        valid_from=valid_from,
+        status_index=int(index),
+        holder_mask=mask,
+    )
+
+
+def token_kid(token: object) -> str | None:
+    """The key a version 2 token names, read before its signature is checked; else None."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS or token.count(".") != 1:
+        return None
+    payload = _b64decode(token.split(".")[0])
+    statement = _decode_statement(payload) if payload else None
+    return statement.kid if statement and statement.version == KEYED_VERSION else None
 
 
 def sign_permit(key: Ed25519PrivateKey, statement: PermitStatement) -> str:

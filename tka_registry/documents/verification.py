@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from tka_registry.db import write_transaction
 from tka_registry.documents import manual_codes, signing
-from tka_registry.documents.keys import published_keys
+from tka_registry.documents.keys import published_keys, trusted_statement
 from tka_registry.documents.tables import Verification
 from tka_registry.permits.tables import Permit
 from tka_registry.rules import permits as rules
@@ -77,11 +77,7 @@ async def verify(
     code = manual_codes.parsed(token)
     if code is not None:
         token = await manual_codes.token_for(code) or ""
-    statement = None
-    for key in await published_keys():  # a handful; tokens do not name their key yet
-        statement = signing.verify_token(key.public_key, token)
-        if statement is not None:
-            break
+    statement = trusted_statement(token, {key.kid: key for key in await published_keys()})
     row = await _permit_for(statement) if statement else None
     if statement is None or row is None or row["expires_on"] != statement.expires_on:
         answer = VerificationOut(outcome=Outcome.INVALID, checked_at=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,12 +14,14 @@ from litestar.params import FromPath, QueryParameter
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.dependencies import Now, SettingsDep, Today
 from tka_registry.documents import signing
-from tka_registry.documents.keys import current_signing_key
+from tka_registry.documents.keys import current_signing_key, public_raw, published_keys
 from tka_registry.documents.labels import long_date
+from tka_registry.documents.status_list import signed_status_list
 from tka_registry.documents.verification import VerificationOut, verify
 from tka_registry.security.rate_limits import verification_rate_limit
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
+SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "verify-offline-sw.js"
 
 # (Indonesian, English) headline of each outcome.
 HEADLINES = {
@@ -53,6 +55,44 @@ class VerificationPageController(Controller):
         """The Ed25519 public key (PEM) that checks a token's signature offline."""
         pem = signing.public_key_pem((await current_signing_key(settings)).private_key)
         return Response(pem, media_type="application/x-pem-file")
+
+    @get("/keys", opt=access(PUBLIC))
+    async def key_set(self) -> Response[dict[str, Any]]:
+        """Every key that verifies: kid, public key (PEM and raw base64url), valid from,
+        retired on. A token names its kid; a key signs only between the two times."""
+        keys = [
+            {
+                "kid": key.kid,
+                "algorithm": "Ed25519",
+                "public_key": key.public_pem,
+                "public_key_raw": public_raw(key),
+                "valid_from": key.valid_from.isoformat(),
+                "retired_on": key.retired_on.isoformat() if key.retired_on else None,
+            }
+            for key in await published_keys()
+        ]
+        return Response({"keys": keys}, headers={"Cache-Control": "public, max-age=300"})
+
+    @get("/status", opt=access(PUBLIC))
+    async def status(self, settings: SettingsDep, today: Today) -> Response[dict[str, Any]]:
+        """The signed, dated list of permits no longer valid (documents.status_list)."""
+        answer = await signed_status_list(settings, today=today, now=datetime.now(UTC))
+        return Response(answer, headers={"Cache-Control": "public, max-age=300"})
+
+    @get("/offline", opt=access(PUBLIC))
+    async def offline(self) -> Response[str]:
+        """The verifier that keeps working without a network (static/verify-offline.js)."""
+        html = _pages().get_template("verify_offline.html").render()
+        return Response(html, media_type=MediaType.HTML, headers={"Cache-Control": "no-cache"})
+
+    @get("/offline-sw.js", opt=access(PUBLIC))
+    async def service_worker(self) -> Response[bytes]:
+        """The offline verifier's service worker, served here so its scope is /verify/."""
+        return Response(
+            SERVICE_WORKER.read_bytes(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     @get("/", opt=access(PUBLIC), guards=[verification_rate_limit])
     async def by_code(
