@@ -1,5 +1,5 @@
 """A private PostgreSQL cluster a test may stop, freeze and start (never the shared one on
-5432), and a small filesystem a test may fill or make read-only."""
+5432), and a small filesystem a test may fill."""
 
 from __future__ import annotations
 
@@ -113,9 +113,3 @@ def small_filesystem(folder: Path, size: str = "8m") -> Iterator[Path]:
         yield folder
     finally:
         _run("umount", "-l", str(folder))
-
-
-def remount(folder: Path, mode: str) -> None:
-    """Make the small filesystem on ``folder`` read-only (``ro``) or writable again (``rw``)."""
-    result = _run("mount", "-o", f"remount,{mode}", str(folder))
-    assert result.returncode == 0, result.stderr
