@@ -110,6 +110,7 @@ def sample_permit(number: int, key: Ed25519PrivateKey) -> PermitDocument:
         nationality="CHN",
         passport_number=f"EJ{number:07d}",
         issued_on=expires_on - timedelta(days=365),
+        valid_from=expires_on - timedelta(days=365),
         expires_on=expires_on,
         address="Jl. Jenderal Sudirman No. 45, Kelurahan 20 Ilir D. I, Kota Palembang 30129",
         verify_url=url,

@@ -77,13 +77,15 @@ async def permit(
 ) -> tuple[int, str]:
     """A permit; answers its id and number."""
     number = f"2C21PL{next(_serial):05d}"
+    first_day = issued_on or expires_on - timedelta(days=365)
     rows = await Permit.insert(
         Permit(
             worker=worker_id,
             kind="ITAS",
             visa_index=visa_index,
             number=number,
-            issued_on=issued_on or expires_on - timedelta(days=365),
+            issued_on=first_day,
+            valid_from=first_day,
             expires_on=expires_on,
             employer=employer_id,
             is_current=is_current,

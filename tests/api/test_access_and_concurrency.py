@@ -169,7 +169,8 @@ async def test_concurrent_renewals_issue_exactly_one(client) -> None:
     history = (await client.get(f"/api/v1/workers/{worker['id']}", headers=officer)).json()[
         "permits"
     ]
-    assert [p["status"] for p in history] == ["active", "superseded"]
+    # The renewal begins on 1 May 2027: on 22 November 2026 it is not yet in force.
+    assert [p["status"] for p in history] == ["not_yet_valid", "superseded"]
     assert (await verify_chain())[1] is None
 
 

@@ -73,5 +73,6 @@ async def test_register_renew_and_scope_by_employer(client) -> None:
 
     history = (await client.get(f"/api/v1/workers/{worker['id']}", headers=employer_a)).json()
     assert [p["id"] for p in history["permits"]] == [second["id"], first["id"]]
-    assert [p["status"] for p in history["permits"]] == ["active", "superseded"]
+    # The renewal begins on 1 May 2027: on 22 November 2026 it is not yet in force.
+    assert [p["status"] for p in history["permits"]] == ["not_yet_valid", "superseded"]
     assert history["permits"][1]["superseded_by_id"] == second["id"]

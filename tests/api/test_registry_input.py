@@ -94,7 +94,7 @@ async def test_permit_rules_through_the_api(client, officer) -> None:
     employer = await created(client, "/api/v1/employers", employer_body(0), officer)
     worker = await created(client, "/api/v1/workers", worker_body(employer["id"]), officer)
     cases = [
-        ({"expires_on": "2026-05-01"}, 422, "expires_on", "not after it is issued"),
+        ({"expires_on": "2026-05-01"}, 422, "expires_on", "not after its first valid day"),
         (
             {"expires_on": "2033-06-01", "issued_on": "2032-06-02"},
             422,

@@ -44,8 +44,14 @@ def test_permit_prints_every_field_in_both_languages(
         "Male",
         "Izin Tinggal Terbatas (ITAS)",
         "Limited Stay Permit",
-        "5 Januari 2026",
+        "22 Desember 2025",  # Tanggal Terbit: the day it was issued
+        "22 December 2025",
+        "Tanggal Terbit",
+        "Date of Issue",
+        "5 Januari 2026",  # Berlaku Dari: its first valid day
         "5 January 2026",
+        "Berlaku Dari",
+        "Valid From",
         "5 Januari 2027",
         "5 January 2027",
         "PT Pupuk Sriwidjaja Palembang",

@@ -28,8 +28,12 @@ EXPIRY = date(2027, 1, 31)
 DAY = timedelta(days=1)
 
 
+FIRST = date(2026, 2, 1)
+
+
 def status(today: date, **flags: bool) -> PermitStatus:
     return permit_status(
+        valid_from=FIRST,
         expires_on=EXPIRY,
         today=today,
         revoked=flags.get("revoked", False),
@@ -38,6 +42,8 @@ def status(today: date, **flags: bool) -> PermitStatus:
 
 
 def test_status_boundaries() -> None:
+    assert status(FIRST - DAY) == PermitStatus.NOT_YET_VALID
+    assert status(FIRST) == PermitStatus.ACTIVE  # valid from its first day
     assert status(EXPIRY - 31 * DAY) == PermitStatus.ACTIVE
     assert status(EXPIRY - 30 * DAY) == PermitStatus.EXPIRING
     assert status(EXPIRY) == PermitStatus.EXPIRING  # valid through its last day
@@ -105,22 +111,28 @@ def test_work_itas_totals_six_years_and_extensions_no_longer_than_the_first() ->
         for n in range(1, 5)
     ]
     ok = itas_total_breaches(
-        earlier=chain, issued_on=date(2026, 1, 1), expires_on=date(2026, 12, 31), is_work_index=True
+        earlier=chain,
+        valid_from=date(2026, 1, 1),
+        expires_on=date(2026, 12, 31),
+        is_work_index=True,
     )
     assert ok == []
     too_long = itas_total_breaches(
-        earlier=chain, issued_on=date(2026, 1, 1), expires_on=date(2027, 1, 1), is_work_index=True
+        earlier=chain, valid_from=date(2026, 1, 1), expires_on=date(2027, 1, 1), is_work_index=True
     )
     assert any("at most 6 years" in b.reason for b in too_long)
     longer_than_first = itas_total_breaches(
-        earlier=[first], issued_on=date(2022, 1, 1), expires_on=date(2023, 1, 1), is_work_index=True
+        earlier=[first],
+        valid_from=date(2022, 1, 1),
+        expires_on=date(2023, 1, 1),
+        is_work_index=True,
     )
     assert any("longer than the first grant" in b.reason for b in longer_than_first)
     # Ten years for ITAS that are not work permits (PP 40/2023).
     assert (
         itas_total_breaches(
             earlier=[first],
-            issued_on=date(2022, 1, 1),
+            valid_from=date(2022, 1, 1),
             expires_on=date(2030, 12, 31),
             is_work_index=False,
         )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from tka_registry.alerts import wording
 from tka_registry.alerts.stages import days_left, is_overstay, is_proof, stage_offset_days
+from tka_registry.permits.state import overstay_of
 from tka_registry.rules.nationality import UnknownNationality, nationality_name
 from tka_registry.settings import Settings
 
@@ -207,7 +208,13 @@ def _common(context: MailContext) -> dict[str, Any]:
 
 def _row(line: ReminderLine, today: date, context: MailContext) -> dict[str, Any]:
     remaining = days_left(line.expires_on, today)
-    fine = wording.rupiah(max(0, -remaining) * context.overstay_fine_per_day_idr)
+    overstay = overstay_of(
+        line.expires_on,
+        today,
+        fine_per_day_idr=context.overstay_fine_per_day_idr,
+        deportation_days=context.overstay_deportation_days,
+    )
+    fine = wording.rupiah(overstay.fine_idr)
     return {
         "name": line.worker_name,
         "passport": line.passport_number,

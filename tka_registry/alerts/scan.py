@@ -13,21 +13,9 @@ from typing import Any
 
 from tka_registry.alerts.stages import due_proof_stage
 from tka_registry.alerts.tables import SENT, Reminder
+from tka_registry.applications.queries import DEPARTED, EXTENSION_FILED
 from tka_registry.db import is_sqlite
 from tka_registry.settings import Settings
-
-# Application rows that stop reminders (tka_registry.applications): an extension filed, or an
-# approved departure report (the worker left; UU 6/2011 art. 71 reporting by the sponsor).
-EXTENSION_FILED = (
-    "EXISTS (SELECT 1 FROM application a WHERE a.worker = p.worker"
-    " AND a.kind = 'itas_extension' AND a.status IN ('submitted', 'returned', 'approved')"
-    " AND a.submitted_at >= p.created_at)"
-)
-DEPARTED = (
-    "EXISTS (SELECT 1 FROM application a WHERE a.worker = p.worker"
-    " AND a.kind = 'departure_report' AND a.status = 'approved'"
-    " AND a.departed_on IS NOT NULL AND a.departed_on >= p.issued_on)"
-)
 
 
 @dataclass(frozen=True)

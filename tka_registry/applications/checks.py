@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from tka_registry.applications.schemas import (
     ApplicationDetails,
@@ -17,7 +16,7 @@ from tka_registry.applications.schemas import (
     ChangeKind,
     CheckOut,
 )
-from tka_registry.permits.tables import Permit
+from tka_registry.permits.service import worker_chain
 from tka_registry.rules import permits as rules
 from tka_registry.rules.nationality import fold
 from tka_registry.rules.positions import is_position_closed
@@ -94,12 +93,12 @@ def _itas_limits(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     # first-grant rule is its own check below.
     total = rules.itas_total_breaches(
         earlier=facts.itas_chain,
-        issued_on=start,
+        valid_from=start,
         expires_on=until,
         is_work_index=False,
         itas_total_max_years=years,
     )
-    first_day = facts.itas_chain[0].issued_on if facts.itas_chain else start
+    first_day = facts.itas_chain[0].valid_from if facts.itas_chain else start
     texts = (
         f"Total ITAS sejak {first_day} sampai {until}: batas {years} tahun untuk E23.",
         f"Total ITAS from {first_day} to {until}: the E23 limit is {years} years.",
@@ -109,7 +108,7 @@ def _itas_limits(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     checks = [_check("itas_total", not total, texts)]
     if facts.kind == ApplicationKind.ITAS_EXTENSION and facts.itas_chain:
         first = facts.itas_chain[0]
-        latest = rules.same_length_from(first.issued_on, first.expires_on, start)
+        latest = rules.same_length_from(first.valid_from, first.expires_on, start)
         met = until <= latest
         checks.append(
             _check(
@@ -117,9 +116,9 @@ def _itas_limits(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
                 met,
                 (
                     f"Perpanjangan sampai {until}; tidak boleh lebih lama dari izin pertama "
-                    f"({first.issued_on} s.d. {first.expires_on}): paling lambat {latest}.",
+                    f"({first.valid_from} s.d. {first.expires_on}): paling lambat {latest}.",
                     f"Extension until {until}; it may not be longer than the first grant "
-                    f"({first.issued_on} to {first.expires_on}): at the latest {latest}.",
+                    f"({first.valid_from} to {first.expires_on}): at the latest {latest}.",
                 ),
             )
         )
@@ -176,25 +175,6 @@ def case_checks(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     return [check for check in checks if check is not None]
 
 
-async def itas_chain(worker_id: int) -> tuple[list[rules.PermitSpan], dict[str, Any] | None]:
-    """The unbroken ITAS tail of the worker's permit chain (oldest first) and its head row."""
-    head = (
-        await Permit.select()
-        .where((Permit.worker == worker_id) & Permit.is_current.eq(True))
-        .first()
-    )
-    spans: list[rules.PermitSpan] = []
-    row = head
-    while row is not None and row["kind"] == rules.PermitKind.ITAS:
-        spans.insert(
-            0, rules.PermitSpan(row["kind"], row["visa_index"], row["issued_on"], row["expires_on"])
-        )
-        if row["supersedes"] is None:
-            break
-        row = await Permit.select().where(Permit.id == row["supersedes"]).first()
-    return spans, head
-
-
 async def _other_passport_records(
     full_name: str,
     born: date | None,
@@ -246,7 +226,8 @@ async def gather_facts(
         )
         if latest and kind != ApplicationKind.CHANGE_REPORT:
             passport_expires_on = latest["expires_on"]
-        chain, head = await itas_chain(worker_id)
+        whole, head = await worker_chain(worker_id)
+        chain = rules.itas_tail(whole)
         head_expires = head["expires_on"] if head else None
         if worker and kind == ApplicationKind.ITAS_EXTENSION:
             position = worker["position"]

@@ -14,7 +14,6 @@ from typing import Any
 
 from tka_registry.accounts.officers import signatory_of
 from tka_registry.accounts.roles import Actor
-from tka_registry.applications import checks
 from tka_registry.applications.schemas import (
     ApplicationDetails,
     ApplicationKind,
@@ -39,7 +38,7 @@ from tka_registry.documents.service import DocumentKind, render_pdf, store_docum
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput
 from tka_registry.permits.schemas import PermitIn, PermitRevocation
-from tka_registry.permits.service import issue_permit, revoke_permit
+from tka_registry.permits.service import current_permit, issue_permit, revoke_permit
 from tka_registry.rules.calendar import jakarta_today
 from tka_registry.rules.permits import PermitKind
 from tka_registry.settings import Settings
@@ -107,7 +106,7 @@ async def _issue(
     worker_id = details.worker_id
     if worker_id is None:
         worker_id = await _new_worker(row, details, ctx)
-    _, head = await checks.itas_chain(worker_id)
+    head = await current_permit(worker_id)
     permit = await issue_permit(
         ctx.actor,
         PermitIn(
@@ -115,7 +114,9 @@ async def _issue(
             kind=PermitKind.ITAS,
             visa_index=details.visa_index or "",
             number=data.permit_number or f"ITAS-{row['register_number']}",
-            issued_on=data.issued_on or details.requested_from or ctx.today,
+            # Issued on the day of the decision; valid from the day asked for (or set).
+            issued_on=ctx.today,
+            valid_from=data.issued_on or details.requested_from or ctx.today,
             expires_on=data.expires_on or details.requested_until or ctx.today,
             employer_id=row["employer"],
             supersedes_id=head["id"] if head else None,
@@ -159,7 +160,7 @@ async def _record_departure(row: dict[str, Any], details: ApplicationDetails, ct
     await Application.update({Application.departed_on: details.departed_on}).where(
         Application.id == row["id"]
     )
-    _, head = await checks.itas_chain(details.worker_id)
+    head = await current_permit(details.worker_id)
     if head is not None and head["revoked_on"] is None:
         reason = f"Keluar dari Indonesia {details.departed_on} (laporan {row['register_number']})"
         await revoke_permit(

@@ -1,4 +1,5 @@
-"""What other areas read from applications: departures and reported civil status."""
+"""What other areas read from applications: departures, extensions filed and reported civil
+status, in Python and as SQL conditions on a permit ``p`` (its worker, first day, creation)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,23 @@ from datetime import date
 
 from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus
 from tka_registry.applications.tables import Application
+
+# The worker left Indonesia after the permit began: an approved departure report (the sponsor
+# reports it; UU 6/2011 art. 71). permits.state's ``departed_on`` is the same rule in Python.
+DEPARTED = (
+    "EXISTS (SELECT 1 FROM application a WHERE a.worker = p.worker"  # noqa: S608
+    f" AND a.kind = '{ApplicationKind.DEPARTURE_REPORT.value}'"
+    f" AND a.status = '{ApplicationStatus.APPROVED.value}'"
+    " AND a.departed_on IS NOT NULL AND a.departed_on >= p.valid_from)"
+)
+# An extension was filed (and not withdrawn or refused) since the permit was recorded.
+EXTENSION_FILED = (
+    "EXISTS (SELECT 1 FROM application a WHERE a.worker = p.worker"  # noqa: S608
+    f" AND a.kind = '{ApplicationKind.ITAS_EXTENSION.value}'"
+    f" AND a.status IN ('{ApplicationStatus.SUBMITTED.value}',"
+    f" '{ApplicationStatus.RETURNED.value}', '{ApplicationStatus.APPROVED.value}')"
+    " AND a.submitted_at >= p.created_at)"
+)
 
 
 async def departures(worker_ids: list[int] | None = None) -> dict[int, date]:

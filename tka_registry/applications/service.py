@@ -34,7 +34,7 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.permits.schemas import PermitOut
-from tka_registry.permits.service import get_permit
+from tka_registry.permits.service import current_permit, get_permit
 from tka_registry.rules.calendar import JAKARTA, jakarta_today
 from tka_registry.settings import Settings
 from tka_registry.workers.schemas import checked_passport_number
@@ -204,7 +204,7 @@ async def _with_defaults(kind: str, details: ApplicationDetails) -> ApplicationD
     """An extension runs from the day after the current permit, on the same index."""
     if kind != ApplicationKind.ITAS_EXTENSION or details.worker_id is None:
         return details
-    _, head = await checks.itas_chain(details.worker_id)
+    head = await current_permit(details.worker_id)
     if head is None:
         return details
     start = details.requested_from or head["expires_on"] + timedelta(days=1)

@@ -242,6 +242,7 @@ async def _permits(
                     # Documents print the register number of the application behind a permit.
                     "register_number": f"W9-PLB-{issued.year}-D{number_tail}",
                     "issued_on": issued,
+                    "valid_from": issued,
                     "expires_on": expires,
                     "employer": p["worker"]["employer"],
                     "supersedes": previous.get(worker_id),

@@ -108,7 +108,8 @@ class PermitDocument:
     birth_place: str | None
     nationality: str | None
     passport_number: str | None
-    issued_on: date | None
+    issued_on: date | None  # decided and issued: "Tanggal Terbit"
+    valid_from: date | None  # first valid day: "Berlaku Dari"
     expires_on: date | None
     address: str | None
     verify_url: str | None
@@ -375,7 +376,8 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
     missing = missing_fields(doc)
     if missing:
         raise DocumentIncomplete(missing)
-    assert doc.issued_on and doc.expires_on and doc.birth_date and doc.verify_url  # checked
+    assert doc.issued_on and doc.valid_from and doc.expires_on  # checked by missing_fields
+    assert doc.birth_date and doc.verify_url
     sponsor = (
         (doc.employer_name, doc.employer_name)
         if doc.employer_name
@@ -388,6 +390,7 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
         "sex": labels.pair(labels.sex_labels(doc.sex or ""), language),
         "birth_date": _bilingual_date(doc.birth_date, language),
         "issued_on": _bilingual_date(doc.issued_on, language),
+        "valid_from": _bilingual_date(doc.valid_from, language),
         "expires_on": _bilingual_date(doc.expires_on, language),
         "nationality": _nationality(doc.nationality or "", language),
         "sponsor": sponsor,
@@ -476,6 +479,7 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     "permit_number": ("Nomor Izin Tinggal", "Permit Number"),
     "register_number": ("Nomor Register", "Register Number"),
     "issued_on": ("Tanggal Terbit", "Date of Issue"),
+    "valid_from": ("Berlaku Dari", "Valid From"),
     "expires_on": ("Berlaku Sampai Dengan", "Valid Until"),
     "sponsor_section": ("Penjamin dan Tempat Tinggal", "Sponsor and Residence"),
     "sponsor": ("Penjamin / Pemberi Kerja", "Sponsor / Employer"),

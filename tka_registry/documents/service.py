@@ -53,6 +53,7 @@ FIELD_SOURCES = {
     "kind": "permit.kind",
     "visa_index": "permit.visa_index",
     "issued_on": "permit.issued_on",
+    "valid_from": "permit.valid_from",
     "expires_on": "permit.expires_on",
     "holder_name": "worker.full_name",
     "sex": "worker.sex",
@@ -278,6 +279,7 @@ async def permit_documents(ids: list[int], settings: Settings) -> dict[int, Perm
                 nationality=worker["nationality"],
                 passport_number=passports.get(worker["id"]),
                 issued_on=permit["issued_on"],
+                valid_from=permit["valid_from"],
                 expires_on=permit["expires_on"],
                 address=_address(worker),
                 verify_url=(

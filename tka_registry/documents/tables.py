@@ -34,7 +34,8 @@ class Verification(Table):
     id: Serial
     at = Timestamptz(null=False)
     address = Varchar(length=64, null=False)
-    outcome = Varchar(length=12, null=False)  # valid | expired | revoked | superseded | invalid
+    # valid | not_yet_valid | expired | revoked | superseded | invalid
+    outcome = Varchar(length=20, null=False)
     permit_id = Integer(null=True, default=None)  # null for an invalid token
 
 

@@ -1,5 +1,6 @@
-"""Public verification of the token in a permit's QR code: the permit's true status today, with
-the least personal data (masked name, nationality, expiry). Every check is logged."""
+"""Public verification of the token in a permit's QR code: the permit's true status today
+(permits.state), with the least personal data (masked name, nationality, dates). Every check is
+logged."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from tka_registry.db import write_transaction
 from tka_registry.documents import manual_codes, signing
 from tka_registry.documents.keys import published_keys, trusted_statement
 from tka_registry.documents.tables import Verification
+from tka_registry.permits.state import PermitState, state_of
 from tka_registry.permits.tables import Permit
-from tka_registry.rules import permits as rules
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
 
 
 class Outcome(StrEnum):
     VALID = "valid"
+    NOT_YET_VALID = "not_yet_valid"  # genuine, but its first valid day is ahead
     EXPIRED = "expired"
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
@@ -32,11 +34,17 @@ class VerificationOut(BaseModel):
 
     outcome: Outcome
     permit_number: str | None = None  # to compare with the paper
+    # The permit's status today (permits.state), None for an invalid token; genuine is True
+    # for every permit this office signed, valid or not.
+    status: str | None = None
+    genuine: bool = False
     holder: str | None = None  # masked, e.g. "Z**** W**"
     nationality: str | None = None  # ISO 3166-1 alpha-3 or ICAO code
     nationality_name_id: str | None = None
     nationality_name_en: str | None = None
-    expires_on: date | None = None
+    issued_on: date | None = None  # Tanggal Terbit / Date of Issue
+    valid_from: date | None = None  # Berlaku Dari / Valid From
+    expires_on: date | None = None  # Berlaku Sampai / Valid Until
     checked_at: datetime
 
 
@@ -45,17 +53,19 @@ def masked_name(name: str) -> str:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
-def outcome_of(status: rules.PermitStatus) -> Outcome:
+def outcome_of(state: PermitState) -> Outcome:
     """A permit inside its extension window is still valid to a verifier."""
-    if status in (rules.PermitStatus.ACTIVE, rules.PermitStatus.EXPIRING):
+    if state.in_force:
         return Outcome.VALID
-    return Outcome(status.value)
+    return Outcome(state.status.value)
 
 
 async def _permit_for(statement: signing.PermitStatement) -> dict[str, Any] | None:
     columns = (
         Permit.id,
         Permit.number,
+        Permit.issued_on,
+        Permit.valid_from,
         Permit.expires_on,
         Permit.revoked_on,
         Permit.is_current,
@@ -82,21 +92,19 @@ async def verify(
     if statement is None or row is None or row["expires_on"] != statement.expires_on:
         answer = VerificationOut(outcome=Outcome.INVALID, checked_at=now)
     else:
-        status = rules.permit_status(
-            expires_on=row["expires_on"],
-            today=today,
-            revoked=row["revoked_on"] is not None,
-            superseded=not row["is_current"],
-            extension_window_days=settings.extension_window_days,
-        )
+        state = state_of(row, today=today, settings=settings)
         code = row["worker.nationality"]
         answer = VerificationOut(
-            outcome=outcome_of(status),
+            outcome=outcome_of(state),
+            status=state.status.value,
+            genuine=True,
             permit_number=row["number"],
             holder=masked_name(row["worker.full_name"]),
             nationality=code,
             nationality_name_id=nationality_name(code, "id"),
             nationality_name_en=nationality_name(code, "en"),
+            issued_on=row["issued_on"],
+            valid_from=row["valid_from"],
             expires_on=row["expires_on"],
             checked_at=now,
         )

@@ -26,6 +26,10 @@ SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "verify-offlin
 # (Indonesian, English) headline of each outcome.
 HEADLINES = {
     "valid": ("Izin tinggal SAH dan BERLAKU", "Stay permit is GENUINE and VALID"),
+    "not_yet_valid": (
+        "Izin tinggal SAH tetapi BELUM BERLAKU",
+        "Stay permit is GENUINE but NOT YET IN FORCE",
+    ),
     "expired": ("Izin tinggal telah BERAKHIR", "Stay permit has EXPIRED"),
     "revoked": ("Izin tinggal telah DICABUT", "Stay permit has been REVOKED"),
     "superseded": (
@@ -135,11 +139,17 @@ def _page(answer: VerificationOut | None, *, today: date, typed: str = "") -> Re
             answer=answer,
             typed=typed,
             headline=HEADLINES[answer.outcome.value] if answer else None,
-            expires_on=(
-                (long_date(answer.expires_on, "id"), long_date(answer.expires_on, "en"))
-                if answer and answer.expires_on
-                else None
-            ),
+            dates=[
+                (label, (long_date(day, "id"), long_date(day, "en")))
+                for label, day in (
+                    (("Tanggal terbit", "Date of issue"), answer.issued_on),
+                    (("Berlaku dari", "Valid from"), answer.valid_from),
+                    (("Berlaku sampai dengan", "Valid until"), answer.expires_on),
+                )
+                if day is not None
+            ]
+            if answer
+            else [],
             checked_on=long_date(today, "id"),
             checked_on_en=long_date(today, "en"),
         )

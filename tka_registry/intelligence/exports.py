@@ -17,6 +17,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.documents.render import render_report
 from tka_registry.intelligence.queries import export_batches
 from tka_registry.intelligence.schemas import IntelligenceRow
+from tka_registry.permits.state import in_force_on
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.cells import needs_formula_guard
@@ -40,6 +41,7 @@ CSV_HEADER = (
     "Jenis Izin",
     "Indeks Visa",
     "Tanggal Terbit",
+    "Berlaku Dari",
     "Berlaku Sampai",
     "Status",
     "Hari Overstay",
@@ -72,13 +74,14 @@ def csv_line_values(row: IntelligenceRow) -> list[str]:
         row.passport_number,
     ]
     if permit is None:
-        values += [None, None, None, None, None, "none", 0]
+        values += [None, None, None, None, None, None, "none", 0]
     else:
         values += [
             permit.number,
             permit.kind,
             permit.visa_index,
             permit.issued_on,
+            permit.valid_from,
             permit.expires_on,
             permit.status,
             permit.overstay_days,
@@ -111,17 +114,16 @@ class ReportLine:
 
 
 async def _valid_on(as_of: date, group: str) -> list[dict[str, object]]:
-    """Workers (counted once each) holding a permit valid on ``as_of``: issued by then, not yet
-    expired and not revoked by then; grouped by ``group`` (a constant of this module)."""
+    """Workers (counted once each) holding a permit in force on ``as_of`` (permits.state's
+    "valid on day D" over the permit history, so a past day counts as it stood then: the same
+    count as the dashboards and statistics give for today); grouped by ``group`` (a constant of
+    this module)."""
+    in_force = in_force_on(as_of)
     return await Worker.raw(
         f"SELECT {group} AS key, count(DISTINCT w.id) AS n"  # noqa: S608
-        " FROM permit p JOIN worker w ON w.id = p.worker"
-        " WHERE p.issued_on <= {} AND p.expires_on >= {}"
-        " AND (p.revoked_on IS NULL OR p.revoked_on > {})"
+        f" FROM permit p JOIN worker w ON w.id = p.worker WHERE {in_force.text}"
         f" GROUP BY {group}",
-        as_of,
-        as_of,
-        as_of,
+        *in_force.arguments,
     )
 
 
@@ -163,10 +165,10 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "share": ("Persentase", "Share"),
     "total": ("Jumlah seluruhnya", "Total"),
     "basis": (
-        "Orang asing pemegang izin tinggal yang berlaku pada tanggal tersebut (tidak kedaluwarsa"
-        " dan tidak dibatalkan), masing-masing dihitung satu kali.",
-        "Foreigners holding a stay permit valid on that day (not expired and not revoked),"
-        " each counted once.",
+        "Orang asing pemegang izin tinggal yang berlaku pada tanggal tersebut (sudah mulai"
+        " berlaku, tidak kedaluwarsa dan tidak dibatalkan), masing-masing dihitung satu kali.",
+        "Foreigners holding a stay permit in force on that day (begun, not expired and not"
+        " revoked), each counted once.",
     ),
     "none": ("Tidak ada data.", "No data."),
 }

@@ -20,17 +20,11 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import InvalidInput
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.permits import PermitKind
-from tka_registry.workers.queries import WorkerFilters, checked_nationalities
+from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, checked_nationalities
 
-# "overstay" is the intelligence section's word for an expired current permit.
-STATUSES = {
-    "active": "active",
-    "expiring": "expiring",
-    "expired": "expired",
-    "overstay": "expired",
-    "revoked": "revoked",
-    "none": "none",
-}
+# The worker list's statuses; "overstay" is the intelligence section's word for an expired
+# current permit.
+STATUSES = {status: status for status in WORKER_STATUSES} | {"overstay": "expired"}
 MAX_WINDOW_DAYS = 3650
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
-from tka_registry.alerts.scan import DEPARTED
+from tka_registry.applications.queries import DEPARTED
 from tka_registry.audit.tables import AuditEntry
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import InvalidInput
@@ -26,10 +26,16 @@ from tka_registry.intelligence.schemas import (
     RowPermit,
 )
 from tka_registry.pagination import Page
-from tka_registry.rules import permits as rules
+from tka_registry.permits.state import PermitStatus, state_of, status_condition
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
-from tka_registry.workers.queries import FROM, WorkerFilters, from_clause, where_clause
+from tka_registry.workers.queries import (
+    FROM,
+    STAY_FROM,
+    WorkerFilters,
+    from_clause,
+    where_clause,
+)
 from tka_registry.workers.service import get_worker
 from tka_registry.workers.tables import Worker
 
@@ -48,11 +54,13 @@ SORTS = {
 }
 
 ROW_COLUMNS = (
-    "w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency, w.position,"
+    "w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency, w.position,"  # noqa: S608
     " w.employer, e.name AS employer_name, e.sector AS employer_sector,"
     " p.id AS permit_id, p.number AS permit_number, p.kind AS permit_kind,"
     " p.visa_index AS permit_visa_index, p.issued_on AS permit_issued_on,"
-    " p.expires_on AS permit_expires_on, p.revoked_on AS permit_revoked_on,"
+    " p.valid_from AS permit_valid_from, p.expires_on AS permit_expires_on,"
+    " p.revoked_on AS permit_revoked_on, p.is_current AS permit_is_current,"
+    f" {STAY_FROM} AS stay_from,"
     " (SELECT pp.number FROM passport pp WHERE pp.worker = w.id"
     "  ORDER BY pp.issued_on DESC, pp.id DESC LIMIT 1) AS passport_number"
 )
@@ -78,15 +86,8 @@ def order_by(sort: str) -> str:
 def row_out(row: dict[str, Any], today: date, settings: Settings) -> IntelligenceRow:
     permit = None
     if row["permit_id"] is not None:
-        status = rules.permit_status(
-            expires_on=row["permit_expires_on"],
-            today=today,
-            revoked=row["permit_revoked_on"] is not None,
-            superseded=False,
-            extension_window_days=settings.extension_window_days,
-        )
-        overstay = (
-            0 if row["permit_revoked_on"] else rules.overstay_days(row["permit_expires_on"], today)
+        state = state_of(
+            row, today=today, settings=settings, prefix="permit_", stay_from=row["stay_from"]
         )
         permit = RowPermit(
             id=row["permit_id"],
@@ -94,9 +95,10 @@ def row_out(row: dict[str, Any], today: date, settings: Settings) -> Intelligenc
             kind=row["permit_kind"],
             visa_index=row["permit_visa_index"],
             issued_on=row["permit_issued_on"],
+            valid_from=row["permit_valid_from"],
             expires_on=row["permit_expires_on"],
-            status=status,
-            overstay_days=overstay,
+            status=state.status,
+            overstay_days=state.overstay_days,
         )
     return IntelligenceRow(
         id=row["id"],
@@ -170,11 +172,6 @@ async def export_batches(
         after = rows[-1]["id"]
 
 
-# Expired, not revoked, no successor (is_current), and no approved departure report since the
-# permit was issued: the same departure rule the expiry alerts use.
-OVERSTAY = f"p.is_current AND p.revoked_on IS NULL AND p.expires_on < {{}} AND NOT {DEPARTED}"
-
-
 async def overstays(
     actor: Actor,
     filters: WorkerFilters,
@@ -188,14 +185,18 @@ async def overstays(
     followed by a departure report; longest overstay first, so everyone past the deportation
     threshold leads the list."""
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
-    condition = f"{where} AND {OVERSTAY}"
-    arguments = [*arguments, today]
+    # Expired (permits.state), and no approved departure report since the permit began: the
+    # same departure rule the expiry alerts use.
+    expired = status_condition(PermitStatus.EXPIRED, today, settings.extension_window_days)
+    condition = f"{where} AND {expired.text} AND NOT {DEPARTED}"
+    arguments = [*arguments, *expired.arguments]
     count_sql = f"SELECT count(*) AS n {from_clause(condition)} WHERE {condition}"
     total = (await Worker.raw(count_sql, *arguments))[0]
     rows = await Worker.raw(
         "SELECT w.id, w.full_name, w.nationality, w.regency, w.employer,"
         " e.name AS employer_name, p.id AS permit_id, p.number, p.kind, p.visa_index,"
-        f" p.expires_on {FROM} WHERE {condition} ORDER BY p.expires_on, w.id"
+        " p.valid_from, p.expires_on, p.revoked_on, p.is_current"
+        f" {FROM} WHERE {condition} ORDER BY p.expires_on, w.id"
         " LIMIT {} OFFSET {}",
         *arguments,
         limit,
@@ -206,7 +207,7 @@ async def overstays(
 
 
 def _overstay(row: dict[str, Any], today: date, settings: Settings) -> Overstay:
-    days = rules.overstay_days(row["expires_on"], today)
+    state = state_of(row, today=today, settings=settings)
     return Overstay(
         worker_id=row["id"],
         full_name=row["full_name"],
@@ -220,9 +221,9 @@ def _overstay(row: dict[str, Any], today: date, settings: Settings) -> Overstay:
         kind=row["kind"],
         visa_index=row["visa_index"],
         expires_on=row["expires_on"],
-        overstay_days=days,
-        fine_idr=rules.overstay_fine_idr(days, settings.overstay_fine_per_day_idr),
-        faces_deportation=rules.faces_deportation(days, settings.overstay_deportation_days),
+        overstay_days=state.overstay_days,
+        fine_idr=state.fine_idr,
+        faces_deportation=state.faces_deportation,
         history_url=HISTORY_URL.format(row["id"]),
     )
 
@@ -245,10 +246,10 @@ async def person(actor: Actor, worker_id: int, *, today: date, settings: Setting
             employer_name=names.get(p.employer_id) if p.employer_id else None,
             permit_id=p.id,
             permit_number=p.number,
-            from_on=p.issued_on,
+            from_on=p.valid_from,
             until_on=min(p.expires_on, p.revoked_on) if p.revoked_on else p.expires_on,
         )
-        for p in sorted(worker.permits, key=lambda p: (p.issued_on, p.id))
+        for p in sorted(worker.permits, key=lambda p: (p.valid_from, p.id))
     ]
     return PersonHistory(
         worker=worker,

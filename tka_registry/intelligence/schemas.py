@@ -21,6 +21,7 @@ class RowPermit(BaseModel):
     kind: str
     visa_index: str
     issued_on: date
+    valid_from: date
     expires_on: date
     status: str
     overstay_days: int

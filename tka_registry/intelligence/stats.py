@@ -1,9 +1,10 @@
 """Counts of foreign workers holding a valid permit: by nationality, employer, regency, sector,
 visa index; expiries per month ahead and new permits per month behind.
 
-"Valid" is the worker's current permit, not revoked and not past its last day (the day of
-expiry is still valid): ``worker.permit_valid_until`` is that day (permits.current keeps it), so
-a count needs the permit table only when a filter names the permit. The query filters narrow
+"Valid" is permits.state's "valid on day D" (the worker's current permit, not revoked, begun
+and not past its last day), read from the worker's copy of its current permit
+(:func:`tka_registry.permits.state.worker_valid_on`; permits.current keeps it), so a count
+needs the permit table only when a filter names the permit. The query filters narrow
 every count the same way. Months are grouped in Python from per-day counts so the SQL is the
 same on SQLite and PostgreSQL.
 """
@@ -29,6 +30,7 @@ from tka_registry.intelligence.schemas import (
     VisaIndexCount,
     VisaIndexStats,
 )
+from tka_registry.permits.state import worker_valid_on
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.calendar import add_months
 from tka_registry.rules.nationality import nationality_name
@@ -36,7 +38,6 @@ from tka_registry.settings import Settings
 from tka_registry.workers.queries import WorkerFilters, from_clause, where_clause
 from tka_registry.workers.tables import Worker
 
-VALID = "w.permit_valid_until >= {}"
 MONTHS_SHOWN = 12
 
 
@@ -50,12 +51,13 @@ async def _grouped(
 ) -> list[dict[str, Any]]:
     """``group`` (fixed SQL of this module) and ``n`` for valid permits matching ``filters``."""
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
+    valid = worker_valid_on(today)
     # group is a constant of this module; values travel as parameters.
     return await Worker.raw(
-        f"SELECT {group}, count(*) AS n {from_clause(group, where, VALID)}"
-        f" WHERE {where} AND {VALID} GROUP BY {group}",
+        f"SELECT {group}, count(*) AS n {from_clause(group, where, valid.text)}"
+        f" WHERE {where} AND {valid.text} GROUP BY {group}",
         *arguments,
-        today,
+        *valid.arguments,
     )
 
 
@@ -147,12 +149,13 @@ async def expiries_by_month(
     first = today.replace(day=1)
     end = date.fromordinal(add_months(first, MONTHS_SHOWN).toordinal() - 1)
     where, arguments = where_clause(actor, filters, today=today, settings=settings)
+    valid = worker_valid_on(today)
     rows = await Worker.raw(
         f"SELECT w.permit_valid_until AS day, count(*) AS n {from_clause(where)}"
-        f" WHERE {where} AND {VALID} AND w.permit_valid_until <= {{}}"
+        f" WHERE {where} AND {valid.text} AND w.permit_valid_until <= {{}}"
         " GROUP BY w.permit_valid_until",
         *arguments,
-        today,
+        *valid.arguments,
         end,
     )
     return _per_month(rows, _months(first, MONTHS_SHOWN))

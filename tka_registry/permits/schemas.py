@@ -20,11 +20,19 @@ class PermitIn(BaseModel):
     kind: PermitKind
     visa_index: VisaIndexCode
     number: PermitNumber
+    # The day the permit is decided and issued ("Tanggal Terbit").
     issued_on: date
+    # Its first valid day ("Berlaku Dari"); the issue day when left out.
+    valid_from: date | None = None
     expires_on: date
     employer_id: int | None = None
     supersedes_id: int | None = None
     register_number: Annotated[str, Field(max_length=40)] | None = None
+
+    @property
+    def first_day(self) -> date:
+        """The first valid day: ``valid_from``, else the issue day."""
+        return self.valid_from or self.issued_on
 
 
 class PermitRevocation(BaseModel):
@@ -42,15 +50,17 @@ class PermitOut(BaseModel):
     kind: str
     visa_index: str
     number: str
-    issued_on: date
-    expires_on: date
+    issued_on: date  # decided and issued ("Tanggal Terbit")
+    valid_from: date  # first valid day ("Berlaku Dari")
+    expires_on: date  # last valid day ("Berlaku Sampai")
     employer_id: int | None
     supersedes_id: int | None
     superseded_by_id: int | None
-    status: str
+    status: str  # permits.state: not_yet_valid, active, expiring, expired, revoked, superseded
     days_to_expiry: int
     overstay_days: int
     overstay_fine_idr: int
+    faces_deportation: bool
     revoked_on: date | None
     revocation_reason: str | None
     register_number: str | None

@@ -16,6 +16,7 @@ from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
+from tka_registry.permits.state import state_of, status_condition
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.rules import permits as rules
 from tka_registry.settings import Settings
@@ -25,17 +26,8 @@ from tka_registry.workers.tables import UNDATED_LAST, Passport, Worker
 def permit_out(
     row: dict[str, Any], *, today: date, settings: Settings, superseded_by: int | None
 ) -> PermitOut:
-    """A permit row with its status derived on ``today`` (Asia/Jakarta)."""
-    status = rules.permit_status(
-        expires_on=row["expires_on"],
-        today=today,
-        revoked=row["revoked_on"] is not None,
-        superseded=not row["is_current"],
-        extension_window_days=settings.extension_window_days,
-    )
-    overstay = rules.overstay_days(row["expires_on"], today) if row["is_current"] else 0
-    if row["revoked_on"] is not None:
-        overstay = 0
+    """A permit row with its state derived on ``today`` (Asia/Jakarta)."""
+    state = state_of(row, today=today, settings=settings)
     return PermitOut(
         id=row["id"],
         worker_id=row["worker"],
@@ -43,14 +35,16 @@ def permit_out(
         visa_index=row["visa_index"],
         number=row["number"],
         issued_on=row["issued_on"],
+        valid_from=row["valid_from"],
         expires_on=row["expires_on"],
         employer_id=row["employer"],
         supersedes_id=row["supersedes"],
         superseded_by_id=superseded_by,
-        status=status,
-        days_to_expiry=rules.days_to_expiry(row["expires_on"], today),
-        overstay_days=overstay,
-        overstay_fine_idr=rules.overstay_fine_idr(overstay, settings.overstay_fine_per_day_idr),
+        status=state.status,
+        days_to_expiry=state.days_to_expiry,
+        overstay_days=state.overstay_days,
+        overstay_fine_idr=state.fine_idr,
+        faces_deportation=state.faces_deportation,
         revoked_on=row["revoked_on"],
         revocation_reason=row["revocation_reason"],
         register_number=row["register_number"],
@@ -119,6 +113,11 @@ async def _sponsor(data: PermitIn, index: dict[str, Any], worker: dict[str, Any]
     return int(employer_id)
 
 
+def span_of(row: dict[str, Any]) -> rules.PermitSpan:
+    """A permit row as a span of its chain."""
+    return rules.PermitSpan(row["kind"], row["visa_index"], row["valid_from"], row["expires_on"])
+
+
 async def permit_chain(head_id: int | None) -> list[rules.PermitSpan]:
     """The worker's permits from the first to the current head, following ``supersedes``."""
     spans: list[rules.PermitSpan] = []
@@ -126,11 +125,22 @@ async def permit_chain(head_id: int | None) -> list[rules.PermitSpan]:
         row = await Permit.select().where(Permit.id == head_id).first()
         if row is None:
             break
-        spans.insert(
-            0, rules.PermitSpan(row["kind"], row["visa_index"], row["issued_on"], row["expires_on"])
-        )
+        spans.insert(0, span_of(row))
         head_id = row["supersedes"]
     return spans
+
+
+async def current_permit(worker_id: int) -> dict[str, Any] | None:
+    """The worker's current permit row (the head of its chain), if any."""
+    return await (
+        Permit.select().where((Permit.worker == worker_id) & Permit.is_current.eq(True)).first()
+    )
+
+
+async def worker_chain(worker_id: int) -> tuple[list[rules.PermitSpan], dict[str, Any] | None]:
+    """The worker's permits oldest first, and the current one's row: the one walk of a chain."""
+    head = await current_permit(worker_id)
+    return await permit_chain(head["id"] if head else None), head
 
 
 def length_breaches(
@@ -138,29 +148,26 @@ def length_breaches(
 ) -> list[rules.RuleBreach]:
     """What is wrong with the dates and length of a new permit after ``chain`` (its worker's
     permits so far, oldest first); the issue and the spreadsheet import both check it."""
-    breaches = rules.dates_breaches(data.issued_on, data.expires_on)
+    first_day = data.first_day
+    breaches = rules.dates_breaches(first_day, data.expires_on)
+    breaches += rules.continuity_breaches(chain[-1] if chain else None, first_day, data.issued_on)
     if breaches:
         return breaches
     if data.kind == rules.PermitKind.ITAP:
-        return rules.itap_length_breaches(
-            data.issued_on, data.expires_on, settings.itap_validity_years
-        )
+        return rules.itap_length_breaches(first_day, data.expires_on, settings.itap_validity_years)
     if data.kind == rules.PermitKind.ITAS:
-        # The ITAS totals run over the unbroken ITAS part of the chain.
-        itas_tail: list[rules.PermitSpan] = []
-        for span in reversed(chain):
-            if span.kind != rules.PermitKind.ITAS:
-                break
-            itas_tail.insert(0, span)
         return rules.itas_total_breaches(
-            earlier=itas_tail,
-            issued_on=data.issued_on,
+            earlier=rules.itas_tail(chain),
+            valid_from=first_day,
             expires_on=data.expires_on,
             is_work_index=index["category"] == "work",
             itas_total_max_years=settings.itas_total_max_years,
             work_itas_total_max_years=settings.work_itas_total_max_years,
         )
-    return []
+    if data.kind == rules.PermitKind.ITK:
+        return []  # shared/domain.md gives no length for a visit stay permit
+    # An unknown kind is refused, never let through without a length check.
+    return [rules.RuleBreach("kind", f'unknown permit kind "{data.kind}": one of ITK, ITAS, ITAP')]
 
 
 def _check_supersession(data: PermitIn, head: dict[str, Any] | None, today: date) -> None:
@@ -192,15 +199,9 @@ async def issue_permit(
             raise InvalidInput("worker_id", f"no worker with id {data.worker_id}")
         index = await _visa_index(data.visa_index, data.kind)
         employer_id = await _sponsor(data, index, worker)
-        head = (
-            await Permit.select()
-            .where((Permit.worker == worker["id"]) & Permit.is_current.eq(True))
-            .first()
-        )
+        chain, head = await worker_chain(worker["id"])
         _check_supersession(data, head, today)
-        problems = length_breaches(
-            data, index, await permit_chain(head["id"] if head else None), settings
-        )
+        problems = length_breaches(data, index, chain, settings)
         passport = (
             await Passport.select(Passport.number, Passport.expires_on)
             .where(Passport.worker == worker["id"])
@@ -210,6 +211,7 @@ async def issue_permit(
         )
         if passport is None:
             raise InvalidInput("worker_id", "the worker has no passport on record")
+        problems += rules.start_ahead_breaches(data.first_day, today)
         problems += rules.passport_cover_breaches(passport["expires_on"], data.expires_on)
         if problems:
             raise InvalidInput.of([FieldProblem(p.field, p.reason) for p in problems])
@@ -223,6 +225,7 @@ async def issue_permit(
             "visa_index": index["code"],
             "number": data.number,
             "issued_on": data.issued_on,
+            "valid_from": data.first_day,
             "expires_on": data.expires_on,
             "employer": employer_id,
             "supersedes": head["id"] if head else None,
@@ -268,6 +271,12 @@ async def revoke_permit(
             )
         if row["revoked_on"] is not None:
             raise Conflict("revoked_on", f"permit was revoked on {row['revoked_on'].isoformat()}")
+        if data.revoked_on > today:
+            # The worker's copy counts a revoked permit out at once (permits.current).
+            raise InvalidInput(
+                "revoked_on",
+                f"a revocation takes effect on or before today ({today}), not {data.revoked_on}",
+            )
         if data.revoked_on < row["issued_on"]:
             raise InvalidInput(
                 "revoked_on", f"a permit cannot be revoked before its issue {row['issued_on']}"
@@ -296,24 +305,6 @@ async def _second_home_case_of(permit_id: int) -> int | None:
     return None if case is None else int(case["id"])
 
 
-def status_condition(status: str, alias: str = "p") -> str:
-    """SQL for a derived status; its ``{}`` placeholders take :func:`status_arguments`."""
-    live = f"{alias}.revoked_on IS NULL AND {alias}.is_current"
-    conditions = {
-        "revoked": f"{alias}.revoked_on IS NOT NULL",
-        "superseded": f"{alias}.revoked_on IS NULL AND NOT {alias}.is_current",
-        "expired": f"{live} AND {alias}.expires_on < {{}}",
-        "expiring": f"{live} AND {alias}.expires_on >= {{}} AND {alias}.expires_on <= {{}}",
-        "active": f"{live} AND {alias}.expires_on > {{}}",
-    }
-    return conditions[status]
-
-
-def status_arguments(status: str, today: date, window_days: int) -> list[date]:
-    edge = date.fromordinal(today.toordinal() + window_days)
-    return {"expired": [today], "expiring": [today, edge], "active": [edge]}.get(status, [])
-
-
 async def list_permits(
     actor: Actor,
     *,
@@ -340,8 +331,9 @@ async def list_permits(
         clauses.append("p.visa_index = {}")
         arguments.append(visa_index.upper())
     if status is not None:
-        clauses.append(status_condition(status))
-        arguments.extend(status_arguments(status, today, settings.extension_window_days))
+        condition = status_condition(status, today, settings.extension_window_days)
+        clauses.append(condition.text)
+        arguments.extend(condition.arguments)
     where = " AND ".join(clauses)
     base = f"FROM permit p JOIN worker w ON w.id = p.worker WHERE {where}"
     # Clauses are constants of this module; every value travels as a parameter.

@@ -27,7 +27,11 @@ class Permit(Table):
     kind = Varchar(length=4, null=False)
     visa_index = Varchar(length=10, null=False)
     number = Varchar(length=40, unique=True, null=False)
+    # The day the permit was decided and issued ("Tanggal Terbit / Date of Issue").
     issued_on = Date(default=None, null=False)
+    # Its first valid day ("Berlaku Dari / Valid From"), usually the issue day or later; the
+    # last is expires_on. permits.state derives everything else.
+    valid_from = Date(default=None, null=False)
     expires_on = Date(default=None, null=False)
     employer = ForeignKey(Employer, null=True, default=None, on_delete=OnDelete.restrict)
     supersedes = Integer(null=True, default=None)

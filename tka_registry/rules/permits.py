@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from tka_registry.rules.calendar import add_months, add_years, months_days_between
@@ -22,11 +22,17 @@ class PermitKind(StrEnum):
 
 
 class PermitStatus(StrEnum):
+    NOT_YET_VALID = "not_yet_valid"
     ACTIVE = "active"
     EXPIRING = "expiring"
     EXPIRED = "expired"
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
+
+
+# The statuses of a permit in force on the day: begun, not past its last day, neither revoked nor
+# superseded. Every count of "valid permits" means exactly these.
+IN_FORCE = frozenset({PermitStatus.ACTIVE, PermitStatus.EXPIRING})
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class RuleBreach:
 
 def permit_status(
     *,
+    valid_from: date,
     expires_on: date,
     today: date,
     revoked: bool,
@@ -47,13 +54,16 @@ def permit_status(
 ) -> PermitStatus:
     """The status of a permit on ``today`` (the Asia/Jakarta calendar day).
 
-    A permit is valid through its expiry date; ``expiring`` from ``extension_window_days``
-    before it, when an extension may be filed (imigrasi.go.id extension table).
+    A permit is valid from ``valid_from`` through its expiry date, both included; ``expiring``
+    from ``extension_window_days`` before the expiry, when an extension may be filed
+    (imigrasi.go.id extension table); ``not_yet_valid`` before its first day.
     """
     if revoked:
         return PermitStatus.REVOKED
     if superseded:
         return PermitStatus.SUPERSEDED
+    if today < valid_from:
+        return PermitStatus.NOT_YET_VALID
     if today > expires_on:
         return PermitStatus.EXPIRED
     if (expires_on - today).days <= extension_window_days:
@@ -96,14 +106,49 @@ def last_day_of_years(start: date, years: int) -> date:
     return date.fromordinal(add_years(start, years).toordinal() - 1)
 
 
-def dates_breaches(issued_on: date, expires_on: date) -> list[RuleBreach]:
+def dates_breaches(valid_from: date, expires_on: date) -> list[RuleBreach]:
     """A permit must end after it begins."""
-    if expires_on <= issued_on:
+    if expires_on <= valid_from:
         return [
             RuleBreach(
                 "expires_on",
-                f"permit expires on {expires_on.isoformat()}, not after it is issued "
-                f"on {issued_on.isoformat()}",
+                f"permit expires on {expires_on.isoformat()}, not after its first valid day "
+                f"{valid_from.isoformat()}",
+            )
+        ]
+    return []
+
+
+def start_ahead_breaches(valid_from: date, today: date, max_years: int = 1) -> list[RuleBreach]:
+    """A permit is granted for a stay about to begin: its first day at most a year ahead
+    (a later date is a typing error, e.g. the wrong year)."""
+    limit = add_years(today, max_years)
+    if valid_from > limit:
+        return [
+            RuleBreach(
+                "valid_from",
+                f"first valid day {valid_from.isoformat()} is more than {max_years} year(s) "
+                f"ahead: it must be on or before {limit.isoformat()}",
+            )
+        ]
+    return []
+
+
+def continuity_breaches(
+    previous: PermitSpan | None, valid_from: date, issued_on: date
+) -> list[RuleBreach]:
+    """A renewal of a permit still running on the day it is issued continues it: it begins by
+    the day after the renewed permit's last day, so the stay has no gap (an extension runs on
+    from the permit it extends; imigrasi.go.id extension table)."""
+    if previous is None or previous.expires_on < issued_on:
+        return []
+    latest = previous.expires_on + timedelta(days=1)
+    if valid_from > latest:
+        return [
+            RuleBreach(
+                "valid_from",
+                f"the renewed permit runs until {previous.expires_on.isoformat()}: the renewal "
+                f"must begin on or before {latest.isoformat()}, not {valid_from.isoformat()}",
             )
         ]
     return []
@@ -135,10 +180,10 @@ def passport_cover(passport_expires_on: date | None, permit_expires_on: date) ->
 
 
 def itap_length_breaches(
-    issued_on: date, expires_on: date, itap_validity_years: int = 5
+    valid_from: date, expires_on: date, itap_validity_years: int = 5
 ) -> list[RuleBreach]:
     """An ITAP is valid 5 years (UU 6/2011 art. 54; imigrasi.go.id)."""
-    limit = last_day_of_years(issued_on, itap_validity_years)
+    limit = last_day_of_years(valid_from, itap_validity_years)
     if expires_on > limit:
         return [
             RuleBreach(
@@ -150,14 +195,14 @@ def itap_length_breaches(
     return []
 
 
-def same_length_from(first_issued: date, first_expires: date, start: date) -> date:
-    """The day a grant as long as ``first_issued..first_expires`` ends when begun on ``start``.
+def same_length_from(first_valid_from: date, first_expires: date, start: date) -> date:
+    """The day a grant as long as ``first_valid_from..first_expires`` ends when begun on ``start``.
 
     Lengths are calendar lengths (whole months, then days), so a one-year grant stays one year
     across a leap day.
     """
     # A permit is valid through its expiry date: its length runs to the day after.
-    span = months_days_between(first_issued, date.fromordinal(first_expires.toordinal() + 1))
+    span = months_days_between(first_valid_from, date.fromordinal(first_expires.toordinal() + 1))
     return date.fromordinal(add_months(start, span.months).toordinal() + span.days - 1)
 
 
@@ -167,14 +212,25 @@ class PermitSpan:
 
     kind: str
     visa_index: str
-    issued_on: date
+    valid_from: date
     expires_on: date
+
+
+def itas_tail(chain: Sequence[PermitSpan]) -> list[PermitSpan]:
+    """The unbroken run of ITAS permits at the end of ``chain`` (oldest first): the ITAS totals
+    of PP 40/2023 run over it, and an ITAP or a visit permit between breaks it."""
+    tail: list[PermitSpan] = []
+    for span in reversed(chain):
+        if span.kind != PermitKind.ITAS:
+            break
+        tail.insert(0, span)
+    return tail
 
 
 def itas_total_breaches(
     *,
     earlier: Sequence[PermitSpan],
-    issued_on: date,
+    valid_from: date,
     expires_on: date,
     is_work_index: bool,
     itas_total_max_years: int = 10,
@@ -189,7 +245,7 @@ def itas_total_breaches(
     breaches: list[RuleBreach] = []
     itas_chain = [span for span in earlier if span.kind == PermitKind.ITAS]
     years = work_itas_total_max_years if is_work_index else itas_total_max_years
-    start = itas_chain[0].issued_on if itas_chain else issued_on
+    start = itas_chain[0].valid_from if itas_chain else valid_from
     limit = last_day_of_years(start, years)
     if expires_on > limit:
         breaches.append(
@@ -201,13 +257,13 @@ def itas_total_breaches(
         )
     if is_work_index and itas_chain:
         first = itas_chain[0]
-        latest = same_length_from(first.issued_on, first.expires_on, issued_on)
+        latest = same_length_from(first.valid_from, first.expires_on, valid_from)
         if expires_on > latest:
             breaches.append(
                 RuleBreach(
                     "expires_on",
                     f"an extension may not be longer than the first grant (from "
-                    f"{first.issued_on.isoformat()} to {first.expires_on.isoformat()}): "
+                    f"{first.valid_from.isoformat()} to {first.expires_on.isoformat()}): "
                     f"expiry must be on or before {latest.isoformat()}",
                 )
             )

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from tka_registry.errors import NotFound
+from tka_registry.permits.state import state_of
 from tka_registry.permits.tables import Permit
-from tka_registry.rules import permits as permit_rules
 from tka_registry.rules import second_home as rules
 from tka_registry.rules.calendar import MonthsDays
 from tka_registry.rules.second_home import format_rupiah
@@ -146,20 +146,14 @@ async def permit_brief(
     row = await Permit.select().where(Permit.id == permit_id).first()
     if row is None:
         return None
-    status = permit_rules.permit_status(
-        expires_on=row["expires_on"],
-        today=today,
-        revoked=row["revoked_on"] is not None,
-        superseded=not row["is_current"],
-        extension_window_days=settings.extension_window_days,
-    )
     return PermitBrief(
         id=row["id"],
         number=row["number"],
         visa_index=row["visa_index"],
         issued_on=row["issued_on"],
+        valid_from=row["valid_from"],
         expires_on=row["expires_on"],
-        status=status,
+        status=state_of(row, today=today, settings=settings).status,
     )
 
 

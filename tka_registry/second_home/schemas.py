@@ -119,6 +119,7 @@ class PermitBrief(BaseModel):
     number: str
     visa_index: str
     issued_on: date
+    valid_from: date
     expires_on: date
     status: str
 

@@ -15,19 +15,38 @@ from typing import Any
 from tka_registry.accounts.roles import Actor
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import Page
-from tka_registry.permits.service import status_arguments, status_condition
+from tka_registry.permits.state import (
+    PermitStatus,
+    state_of,
+    status_condition,
+    worker_valid_on,
+)
 from tka_registry.rules.nationality import (
     UnknownNationality,
     canonical_nationality,
     fold,
     nationality_name,
 )
-from tka_registry.rules.permits import permit_status
 from tka_registry.settings import Settings
 from tka_registry.workers.schemas import CurrentPermit, WorkerSummary
 from tka_registry.workers.tables import Worker
 
-WORKER_STATUSES = ("active", "expiring", "expired", "revoked", "none")
+# The first day of the worker's unbroken stay (permits.current keeps it;
+# permits.state.coverage_from).
+STAY_FROM = "w.permit_valid_from"
+# Statuses of the worker's current permit (permits.state), "valid" for active or expiring (in
+# force: the same count as every statistic), and "none" for a worker without a permit.
+VALID = "valid"
+NONE = "none"
+WORKER_STATUSES = (
+    VALID,
+    PermitStatus.NOT_YET_VALID.value,
+    PermitStatus.ACTIVE.value,
+    PermitStatus.EXPIRING.value,
+    PermitStatus.EXPIRED.value,
+    PermitStatus.REVOKED.value,
+    NONE,
+)
 
 
 @dataclass(frozen=True)
@@ -97,17 +116,21 @@ def where_clause(
         add("e.sector = {}", filters.sector)
     if filters.position:
         add("lower(w.position) LIKE {} ESCAPE '\\'", _like(filters.position.lower()))
-    if filters.status == "none":
+    if filters.status == NONE:
         add("p.id IS NULL")
+    elif filters.status == VALID:
+        valid = worker_valid_on(today)  # the worker's copy: no join needed to count
+        add(valid.text, *valid.arguments)
     elif filters.status:
-        window = settings.extension_window_days
-        add(
-            status_condition(filters.status),
-            *status_arguments(filters.status, today, window),
+        # The worker's standing: the current permit, the stay counted from the copy's first day.
+        condition = status_condition(
+            filters.status, today, settings.extension_window_days, valid_from=STAY_FROM
         )
+        add(condition.text, *condition.arguments)
     if filters.expires_within_days is not None:
         edge = date.fromordinal(today.toordinal() + filters.expires_within_days)
-        add("p.revoked_on IS NULL AND p.expires_on >= {} AND p.expires_on <= {}", today, edge)
+        valid = worker_valid_on(today)
+        add(f"{valid.text} AND w.permit_valid_until <= {{}}", *valid.arguments, edge)
     if filters.q:
         add("w.name_folded LIKE {} ESCAPE '\\'", _like(fold(filters.q)))
     _permit_clauses(filters, add)
@@ -162,20 +185,19 @@ def from_clause(*sql: str) -> str:
 def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSummary:
     current = None
     if row["permit_id"] is not None:
-        status = permit_status(
-            expires_on=row["permit_expires_on"],
-            today=today,
-            revoked=row["permit_revoked_on"] is not None,
-            superseded=False,
-            extension_window_days=settings.extension_window_days,
+        state = state_of(
+            row, today=today, settings=settings, prefix="permit_", stay_from=row["stay_from"]
         )
         current = CurrentPermit.model_construct(
             id=row["permit_id"],
             number=row["permit_number"],
             kind=row["permit_kind"],
             visa_index=row["permit_visa_index"],
+            valid_from=row["permit_valid_from"],
             expires_on=row["permit_expires_on"],
-            status=status,
+            status=state.status,
+            days_to_expiry=state.days_to_expiry,
+            overstay_days=state.overstay_days,
         )
     # Rows come from the database as typed values: no validation per row (it dominated a page).
     return WorkerSummary.model_construct(
@@ -212,7 +234,9 @@ async def list_workers(
         " w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"
         " w.position, w.employer, p.id AS permit_id, p.number AS permit_number,"
         " p.kind AS permit_kind, p.visa_index AS permit_visa_index,"
-        " p.expires_on AS permit_expires_on, p.revoked_on AS permit_revoked_on,"
+        " p.valid_from AS permit_valid_from, p.expires_on AS permit_expires_on,"
+        " p.revoked_on AS permit_revoked_on, p.is_current AS permit_is_current,"
+        f" {STAY_FROM} AS stay_from,"
         f" {LATEST_PASSPORT.format(worker='w.id')} AS passport_number"
         f" {FROM} WHERE {where} ORDER BY w.name_folded, w.id LIMIT {{}} OFFSET {{}}",
         *arguments,

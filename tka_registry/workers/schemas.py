@@ -91,12 +91,17 @@ class WorkerPatch(BaseModel):
 
 
 class CurrentPermit(BaseModel):
+    """The worker's current permit and its state today (permits.state)."""
+
     id: int
     number: str
     kind: str
     visa_index: str
+    valid_from: date
     expires_on: date
     status: str
+    days_to_expiry: int
+    overstay_days: int
 
 
 class WorkerSummary(BaseModel):

@@ -27,6 +27,8 @@ class Worker(Table):
     # The current permit's last day, None when there is none or it was revoked: a copy kept by
     # permits.current.refresh_current_permits, so counts of valid permits need no join.
     permit_valid_until = Date(null=True, default=None)
+    # The same permit's first valid day (a permit may be issued before it begins).
+    permit_valid_from = Date(null=True, default=None)
     created_at = Timestamptz(null=False)
     updated_at = Timestamptz(null=False)
 
