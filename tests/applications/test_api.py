@@ -62,6 +62,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     assert case["status"] == "submitted"
     assert case["register_number"] == f"W9-PLB-2026-{draft['id']:06d}"
     assert {c["id"]: c["met"] for c in case["checks"]} == {
+        "permit_dates": True,
         "passport_cover": True,
         "itas_total": True,
         "position_open": True,

@@ -18,6 +18,7 @@ from tka_registry.applications.schemas import (
 )
 from tka_registry.permits.service import worker_chain
 from tka_registry.rules import permits as rules
+from tka_registry.rules.calendar import add_years
 from tka_registry.rules.nationality import fold
 from tka_registry.rules.positions import is_position_closed
 from tka_registry.settings import Settings
@@ -61,6 +62,46 @@ def _passport_cover(facts: CaseFacts) -> CheckOut | None:
             f"Passport expires on {expiry}, before the requested permit ends on {until}.",
         )
     return _check("passport_cover", met, texts)
+
+
+def permit_dates_problems(start: date, until: date, today: date) -> list[tuple[str, str, str]]:
+    """(field, Indonesian, English) for each permit-date rule the requested dates break: the
+    check shown on a case and the validation on submit both read this, so they agree."""
+    problems = []
+    if rules.dates_breaches(start, until):
+        problems.append(
+            (
+                "requested_until",
+                f"Izin harus berakhir sesudah mulai berlaku: {until} tidak sesudah {start}.",
+                f"The permit must end after it begins: {until} is not after {start}.",
+            )
+        )
+    if rules.start_ahead_breaches(start, today):
+        limit = add_years(today, 1)
+        problems.append(
+            (
+                "requested_from",
+                f"Tanggal mulai berlaku {start} lebih dari satu tahun ke depan: "
+                f"paling lambat {limit}.",
+                f"The first valid day {start} is more than a year ahead: at the latest {limit}.",
+            )
+        )
+    return problems
+
+
+def _permit_dates(facts: CaseFacts) -> CheckOut | None:
+    start, until = facts.details.requested_from, facts.details.requested_until
+    if facts.kind not in PERMIT_KINDS or start is None or until is None:
+        return None
+    problems = permit_dates_problems(start, until, facts.applied_on)
+    if not problems:
+        texts = (
+            f"Izin diminta berlaku {start} s.d. {until}.",
+            f"Permit requested from {start} to {until}.",
+        )
+        return _check("permit_dates", True, texts)
+    texts = (" ".join(p[1] for p in problems), " ".join(p[2] for p in problems))
+    return _check("permit_dates", False, texts)
 
 
 def _extension_window(facts: CaseFacts, settings: Settings) -> CheckOut | None:
@@ -165,6 +206,7 @@ def _duplicate(facts: CaseFacts) -> CheckOut:
 def case_checks(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     """Every check that applies to the case's kind, in a fixed order."""
     checks: list[CheckOut | None] = [
+        _permit_dates(facts),
         _passport_cover(facts),
         _extension_window(facts, settings),
         *_itas_limits(facts, settings),

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tka_registry.applications.checks import permit_dates_problems
 from tka_registry.applications.schemas import ApplicationDetails, ApplicationKind, ChangeKind
 from tka_registry.errors import FieldProblem, InvalidInput
-from tka_registry.permits.tables import Permit, VisaIndex
+from tka_registry.permits.service import current_permit
+from tka_registry.permits.state import HELD, state_of
+from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.regions import official_regency
 from tka_registry.settings import Settings
 
@@ -133,14 +136,9 @@ def _date_problems(details: ApplicationDetails, today: date) -> list[Problem]:
             )
         )
     start, until = details.requested_from, details.requested_until
-    if start and until and until <= start:
-        problems.append(
-            Problem(
-                "requested_until",
-                "Tanggal akhir izin harus sesudah tanggal mulai.",
-                "The permit must end after it begins.",
-            )
-        )
+    if start and until:
+        # The same rules as the case's "permit_dates" check (applications.checks).
+        problems += [Problem(*problem) for problem in permit_dates_problems(start, until, today)]
     if details.departed_on and details.departed_on > today:
         problems.append(
             Problem(
@@ -170,9 +168,11 @@ async def _visa_index_problem(code: str | None) -> Problem | None:
 
 
 def _permit_problem(
-    kind: ApplicationKind, head: dict[str, Any] | None, today: date
+    kind: ApplicationKind, head: dict[str, Any] | None, today: date, settings: Settings
 ) -> Problem | None:
-    valid = head is not None and head["revoked_on"] is None and head["expires_on"] >= today
+    # In force, or granted and about to begin (permits.state).
+    status = state_of(head, today=today, settings=settings).status if head else None
+    valid = status in HELD
     if kind == ApplicationKind.ITAS_EXTENSION and not (valid and head and head["kind"] == "ITAS"):
         return Problem(
             "worker_id",
@@ -225,11 +225,7 @@ async def submit_problems(
         ApplicationKind.ITAS_NEW,
         ApplicationKind.ITAS_EXTENSION,
     ):
-        head = (
-            await Permit.select()
-            .where((Permit.worker == details.worker_id) & Permit.is_current.eq(True))
-            .first()
-        )
-        permit_problem = _permit_problem(kind, head, today)
+        head = await current_permit(details.worker_id)
+        permit_problem = _permit_problem(kind, head, today, settings)
         problems += [permit_problem] if permit_problem else []
     return problems

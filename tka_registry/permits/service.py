@@ -16,7 +16,7 @@ from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
-from tka_registry.permits.state import state_of, status_condition
+from tka_registry.permits.state import HELD, state_of, status_condition
 from tka_registry.permits.tables import Permit, VisaIndex
 from tka_registry.rules import permits as rules
 from tka_registry.settings import Settings
@@ -170,15 +170,18 @@ def length_breaches(
     return [rules.RuleBreach("kind", f'unknown permit kind "{data.kind}": one of ITK, ITAS, ITAP')]
 
 
-def _check_supersession(data: PermitIn, head: dict[str, Any] | None, today: date) -> None:
+def _check_supersession(
+    data: PermitIn, head: dict[str, Any] | None, today: date, settings: Settings
+) -> None:
     if data.supersedes_id is not None and (head is None or head["id"] != data.supersedes_id):
         current = f"its current permit is {head['id']}" if head else "it has no permit yet"
         raise Conflict(
             "supersedes_id",
             f"permit {data.supersedes_id} is not the worker's current permit ({current})",
         )
-    head_valid = head is not None and head["revoked_on"] is None and head["expires_on"] >= today
-    if head_valid and data.supersedes_id is None:
+    # In force, or granted and about to begin: a new permit renews it.
+    status = state_of(head, today=today, settings=settings).status if head else None
+    if status in HELD and data.supersedes_id is None:
         assert head is not None
         raise Conflict(
             "supersedes_id",
@@ -200,7 +203,7 @@ async def issue_permit(
         index = await _visa_index(data.visa_index, data.kind)
         employer_id = await _sponsor(data, index, worker)
         chain, head = await worker_chain(worker["id"])
-        _check_supersession(data, head, today)
+        _check_supersession(data, head, today, settings)
         problems = length_breaches(data, index, chain, settings)
         passport = (
             await Passport.select(Passport.number, Passport.expires_on)

@@ -28,10 +28,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from tka_registry.rules import permits as rules
-from tka_registry.rules.permits import IN_FORCE, PermitStatus
+from tka_registry.rules.permits import HELD, IN_FORCE, PermitStatus
 from tka_registry.settings import Settings
 
 __all__ = [
+    "HELD",
     "IN_FORCE",
     "Overstay",
     "PermitState",

@@ -33,6 +33,8 @@ class PermitStatus(StrEnum):
 # The statuses of a permit in force on the day: begun, not past its last day, neither revoked nor
 # superseded. Every count of "valid permits" means exactly these.
 IN_FORCE = frozenset({PermitStatus.ACTIVE, PermitStatus.EXPIRING})
+# A permit the worker holds: in force, or granted and about to begin. A new one renews it.
+HELD = IN_FORCE | {PermitStatus.NOT_YET_VALID}
 
 
 @dataclass(frozen=True)
