@@ -86,7 +86,12 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     assert case["status"] == "approved"
     permit = case["permit"]
     assert permit["number"] == f"ITAS-{case['register_number']}"
-    assert (permit["issued_on"], permit["expires_on"]) == ("2026-12-01", "2027-11-30")
+    # Issued on the day of the decision, valid from the day the case asked for.
+    assert (permit["issued_on"], permit["valid_from"], permit["expires_on"]) == (
+        "2026-11-22",
+        "2026-12-01",
+        "2027-11-30",
+    )
     assert permit["visa_index"] == "E23C" and permit["register_number"] == case["register_number"]
     worker = await Worker.select().where(Worker.id == case["worker_id"]).first()
     assert worker["full_name"] == "FANG WANG" and worker["employer"] == office.employer["id"]
@@ -324,7 +329,11 @@ async def test_extension_window_boundaries_and_supersession(client, office) -> N
     assert approved.status_code == 200, approved.text
     assert approved.json()["permit"]["supersedes_id"] == permit["id"]
     history = (await client.get(f"/api/v1/workers/{worker['id']}", headers=office.sponsor)).json()
-    assert [p["status"] for p in history["permits"]] == ["active", "superseded"]
+    # The extension runs from 23 December, the day after the old permit's last day: not yet
+    # in force itself, while the worker stays valid through the handover.
+    assert [p["status"] for p in history["permits"]] == ["not_yet_valid", "superseded"]
+    listed = await client.get("/api/v1/workers?status=valid", headers=office.sponsor)
+    assert worker["id"] in [item["id"] for item in listed.json()["items"]]
 
 
 async def test_extension_needs_a_valid_itas(client, office) -> None:

@@ -49,8 +49,9 @@ async def test_overstayer_past_row_5000_comes_first(client: httpx.AsyncClient) -
     assert rows[1][:2] == ("expiring", str(team.expiring))
     assert [status for status, _, _ in rows[2:]] == ["none"] * (PAGE_SIZE - 2)
     assert [name for _, _, name in rows[2:5]] == ["Aaron 1", "Aaron 10", "Aaron 100"]
-    numbers = re.findall(r'summary-card__number">([\d.]+)<', page.text)
-    assert numbers == ["1", "1", "1", "5.001"]  # overstay, expiring, valid, without (id locale)
+    numbers = re.findall(r'summary-card__number"[^>]*>([\d.]+)<', page.text)
+    # Overstay, expiring, valid, without, not yet in force (id locale).
+    assert numbers == ["1", "1", "1", "5.001", "0"]
     pages = -(-(CLONES + 4) // PAGE_SIZE)
     assert f"Halaman 1 dari {pages}" in page.text
 

@@ -66,8 +66,11 @@ async def test_officer_home_counts_and_role_separation(client: httpx.AsyncClient
     await seed_workforce(client)
     await sign_in_page(client, await account("officer"))
     home = await client.get("/petugas")
-    numbers = re.findall(r'summary-card__number">(\d+)<', home.text)
-    assert numbers == ["1", "1", "2", "1"]  # overstay, expiring, valid, without (both employers)
+    numbers = re.findall(r'summary-card__number"[^>]*>(\d+)<', home.text)
+    # Overstay, expiring, valid, without, not yet in force (both employers).
+    assert numbers == ["1", "1", "2", "1", "0"]
+    # Valid today counts the expiring too (permits.state: in force).
+    assert '<strong data-count="valid">3</strong>' in home.text
     order = re.findall(r'data-status="(\w+)"', home.text)
     assert order == ["expired", "expiring", "none", "active", "active"]
     assert (await client.get("/portal")).status_code == 403

@@ -47,6 +47,7 @@ __all__ = [
     "state_of",
     "status_condition",
     "status_sql",
+    "worker_status_sql",
     "worker_valid_on",
 ]
 
@@ -295,6 +296,22 @@ def in_force_on(day: date, alias: str = "p") -> Sql:
         f" AND NOT EXISTS (SELECT 1 FROM permit n WHERE n.supersedes = {a}.id"
         " AND n.valid_from <= {})",
         (day, day, day, day),
+    )
+
+
+def worker_status_sql(today: date, window_days: int, alias: str = "w") -> Sql:
+    """The status of worker ``alias``'s standing (its current permit, the stay counted from
+    :func:`coverage_from`) read from the worker's copy alone, no join: the same answer as
+    :func:`status_sql` with ``valid_from`` the copy's first day. A worker without a permit
+    answers 'revoked' here: test ``current_permit_id`` first."""
+    w = alias
+    return Sql(
+        f"CASE WHEN {w}.permit_valid_until IS NULL THEN 'revoked'"
+        f" WHEN {w}.permit_valid_from > {{}} THEN 'not_yet_valid'"
+        f" WHEN {w}.permit_valid_until < {{}} THEN 'expired'"
+        f" WHEN {w}.permit_valid_until <= {{}} THEN 'expiring'"
+        " ELSE 'active' END",
+        (today, today, _window_edge(today, window_days)),
     )
 
 

@@ -47,6 +47,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 
 # A permit's status as a tag on pages ("none": the worker has no permit).
 STATUS_LABELS = {
+    "not_yet_valid": N_("Not yet in force"),
     "active": N_("Valid"),
     "expiring": N_("Expiring soon"),
     "expired": N_("Overstay"),

@@ -13,23 +13,27 @@ from datetime import date
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
+from tka_registry.permits import state
 from tka_registry.rules.nationality import fold
-from tka_registry.rules.permits import days_to_expiry, overstay_days
 from tka_registry.settings import Settings
-from tka_registry.workers.queries import LATEST_PASSPORT
+from tka_registry.workers.queries import LATEST_PASSPORT, STAY_FROM
 from tka_registry.workers.tables import Worker
 
 PAGE_SIZE = 50
 
 # Groups in the order they are shown, each with the statuses it holds. Overstay first (PP
 # 28/2019 fines run daily), then permits inside the extension window, then workers who have no
-# valid permit at all; everything else (valid, and any status not named here) last.
+# valid permit at all, then permits granted but not yet in force; everything else (valid, and
+# any status not named here) last.
 GROUPS: dict[str, tuple[str, ...]] = {
     "overstay": ("expired",),
     "expiring": ("expiring",),
     "without_permit": ("none", "revoked"),
+    "not_yet_valid": ("not_yet_valid",),
     "active": ("active",),
 }
+# Valid today (permits.state: in force), the count every page and statistic gives.
+VALID_GROUPS = ("expiring", "active")
 OTHER_GROUP = "active"
 ACTION_GROUPS = ("overstay", "expiring", "without_permit")
 
@@ -38,22 +42,14 @@ DEFAULT_SORT = "expiry"
 
 
 def status_sql(today: date, window_days: int) -> tuple[str, list[Any]]:
-    """SQL for the status of worker ``w``'s current permit ('none' without one).
-
-    The one place this module names the status conditions; they are those of
-    ``permits.service.status_condition`` and ``rules.permits.permit_status``, read from the
-    worker's copy of its current permit (``permits.current``: the permit's id, and its last
-    day unless revoked), so a board of 100,000 workers needs no join to group and order them.
-    """
-    edge = date.fromordinal(today.toordinal() + window_days)
-    sql = (
-        "CASE WHEN w.current_permit_id IS NULL THEN 'none'"
-        " WHEN w.permit_valid_until IS NULL THEN 'revoked'"
-        " WHEN w.permit_valid_until < {} THEN 'expired'"
-        " WHEN w.permit_valid_until <= {} THEN 'expiring'"
-        " ELSE 'active' END"
+    """SQL for the standing of worker ``w`` ('none' without a permit): permits.state's status
+    read from the worker's copy of its current permit (``permits.current``), so a board of
+    100,000 workers needs no join to group and order them."""
+    status = state.worker_status_sql(today, window_days)
+    return (
+        f"CASE WHEN w.current_permit_id IS NULL THEN 'none' ELSE {status.text} END",
+        list(status.arguments),
     )
-    return sql, [today, edge]
 
 
 def _rank_sql(column: str) -> str:
@@ -116,6 +112,7 @@ class BoardRow:
     employer_id: int | None
     permit_kind: str | None
     permit_visa_index: str | None
+    permit_valid_from: date | None
     permit_expires_on: date | None
     status: str  # a permit status, or "none" without a permit
     days_to_expiry: int | None  # negative once expired; None without a live permit
@@ -142,6 +139,11 @@ class Board:
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
+    @property
+    def valid(self) -> int:
+        """Workers whose permit is in force today (active or expiring)."""
+        return sum(self.counts[group] for group in VALID_GROUPS)
+
 
 def _inner(
     actor: Actor, filters: BoardFilters, today: date, settings: Settings
@@ -160,7 +162,7 @@ def _inner(
     sql = (
         "SELECT w.id, w.full_name, w.name_folded, w.nationality, w.position,"  # noqa: S608
         " lower(w.position) AS position_folded, w.employer, w.current_permit_id,"
-        f" w.permit_valid_until AS live_expires_on, {status} AS status"
+        f" w.permit_valid_until AS live_expires_on, {STAY_FROM} AS stay_from, {status} AS status"
         f" FROM worker w WHERE {where}"
     )
     return sql, arguments
@@ -207,7 +209,9 @@ async def board(
     # from the workers alone; only its rows are joined to their permits and passports.
     sql = (
         "SELECT t.*, p.kind AS permit_kind, p.visa_index AS permit_visa_index,"  # noqa: S608
-        f" p.expires_on AS permit_expires_on, {LATEST_PASSPORT.format(worker='t.id')}"
+        " p.expires_on AS permit_expires_on, p.valid_from AS permit_valid_from,"
+        " p.revoked_on AS permit_revoked_on, p.is_current AS permit_is_current,"
+        f" {LATEST_PASSPORT.format(worker='t.id')}"
         f" AS passport_number FROM (SELECT s.* FROM ({inner}) s WHERE {where}"
         f" ORDER BY {_order('s', sort, descending)} LIMIT {{}} OFFSET {{}}) t"
         " LEFT JOIN permit p ON p.id = t.current_permit_id"
@@ -215,7 +219,7 @@ async def board(
     )
     rows = await Worker.raw(sql, *arguments, page_size, (page - 1) * page_size)
     return Board(
-        rows=[_row(row, today) for row in rows],
+        rows=[_row(row, today, settings) for row in rows],
         counts=counts,
         total=total,
         page=page,
@@ -228,9 +232,19 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _row(row: dict[str, Any], today: date) -> BoardRow:
-    expires_on = _as_date(row["permit_expires_on"])
-    live = _as_date(row["live_expires_on"])
+def _row(row: dict[str, Any], today: date, settings: Settings) -> BoardRow:
+    days: int | None = None
+    overstay = 0
+    if row["permit_kind"] is not None:
+        dates = ("valid_from", "expires_on", "revoked_on")
+        permit = {key: _as_date(row[f"permit_{key}"]) for key in dates}
+        permit["is_current"] = row["permit_is_current"]
+        standing = state.state_of(
+            permit, today=today, settings=settings, stay_from=_as_date(row["stay_from"])
+        )
+        if standing.status != state.PermitStatus.REVOKED:
+            days = standing.days_to_expiry
+        overstay = standing.overstay_days
     return BoardRow(
         id=row["id"],
         full_name=row["full_name"],
@@ -240,8 +254,9 @@ def _row(row: dict[str, Any], today: date) -> BoardRow:
         employer_id=row["employer"],
         permit_kind=row["permit_kind"],
         permit_visa_index=row["permit_visa_index"],
-        permit_expires_on=expires_on,
+        permit_valid_from=_as_date(row["permit_valid_from"]),
+        permit_expires_on=_as_date(row["permit_expires_on"]),
         status=row["status"],
-        days_to_expiry=days_to_expiry(live, today) if live is not None else None,
-        overstay_days=overstay_days(live, today) if live is not None else 0,
+        days_to_expiry=days,
+        overstay_days=overstay,
     )
