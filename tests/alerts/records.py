@@ -74,21 +74,27 @@ async def permit(
     visa_index: str = "E23C",
     is_current: bool = True,
     issued_on: date | None = None,
+    valid_from: date | None = None,
+    revoked_on: date | None = None,
+    supersedes: int | None = None,
 ) -> tuple[int, str]:
-    """A permit; answers its id and number."""
+    """A permit (valid from its issue day unless told); answers its id and number."""
     number = f"2C21PL{next(_serial):05d}"
-    first_day = issued_on or expires_on - timedelta(days=365)
+    issued_on = issued_on or expires_on - timedelta(days=365)
     rows = await Permit.insert(
         Permit(
             worker=worker_id,
             kind="ITAS",
             visa_index=visa_index,
             number=number,
-            issued_on=first_day,
-            valid_from=first_day,
+            issued_on=issued_on,
+            valid_from=valid_from or issued_on,
             expires_on=expires_on,
             employer=employer_id,
+            supersedes=supersedes,
             is_current=is_current,
+            revoked_on=revoked_on,
+            revocation_reason="Dicabut" if revoked_on else None,
             created_at=utc_now() - timedelta(days=30),
         )
     )

@@ -12,7 +12,6 @@ on the worker's copy, the worker list's standing, the overstay list.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -40,7 +39,6 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 # worker's copy answers for this day and every later one.
 WRITTEN_ON = date(2026, 12, 1)
 DAY = timedelta(days=1)
-_serial = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -118,24 +116,16 @@ async def _generated() -> dict[int, date | None]:
         worker_id = await records.worker(employer_id, "Li Na")
         previous: int | None = None
         for index, spec in enumerate(specs):
-            rows = await Permit.insert(
-                Permit(
-                    worker=worker_id,
-                    kind="ITAS",
-                    visa_index="E23C",
-                    number=f"2C9{next(_serial):07d}",
-                    issued_on=spec.issued_on,
-                    valid_from=spec.valid_from,
-                    expires_on=spec.expires_on,
-                    employer=employer_id,
-                    supersedes=previous,
-                    is_current=index == len(specs) - 1,
-                    revoked_on=spec.revoked_on,
-                    revocation_reason="Dicabut" if spec.revoked_on else None,
-                    created_at=NOW,
-                )
+            previous, _ = await records.permit(
+                worker_id,
+                employer_id,
+                spec.expires_on,
+                is_current=index == len(specs) - 1,
+                issued_on=spec.issued_on,
+                valid_from=spec.valid_from,
+                revoked_on=spec.revoked_on,
+                supersedes=previous,
             )
-            previous = int(rows[0]["id"])
         departures[worker_id] = departed_on
         if departed_on is not None:
             await _departure(employer_id, worker_id, departed_on)
