@@ -54,7 +54,7 @@ __all__ = [
 
 # Bump whenever a template or the stylesheet changes what a document looks like: stored
 # documents record the version they were rendered with, and officers re-render older ones.
-TEMPLATE_VERSION = "documents-4"
+TEMPLATE_VERSION = "documents-5"
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
