@@ -28,6 +28,7 @@ from tka_registry.permits.state import (
     state_of,
     status_condition,
     status_sql,
+    worker_status_sql,
     worker_valid_on,
 )
 from tka_registry.permits.tables import Permit
@@ -266,6 +267,16 @@ async def test_every_worker_is_valid_alike_on_the_copy_the_history_and_the_list(
                 f"SELECT DISTINCT p.worker FROM permit p WHERE {history.text}", *history.arguments
             )
         }, today
+        # The board's form: the same status from the worker's copy alone.
+        on_copy_status = worker_status_sql(today, window)
+        answered = {
+            int(row["id"]): row["status"]
+            for row in await Permit.raw(
+                f"SELECT w.id, {on_copy_status.text} AS status FROM worker w",
+                *on_copy_status.arguments,
+            )
+        }
+        assert answered == {w: s.status.value for w, s in standing.items()}, today
         for status in PermitStatus:
             condition = status_condition(status, today, window, valid_from=STAY_FROM)
             listed = await _ids(
