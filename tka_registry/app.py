@@ -42,6 +42,7 @@ from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
 from tka_registry.second_home.web import SecondHomePages
 from tka_registry.security.headers import add_security_headers
+from tka_registry.security.proxies import trusted_networks
 from tka_registry.security.rate_stores import close_store, shared_rate_limit_store
 from tka_registry.settings import Settings, load_settings
 from tka_registry.spreadsheets.api import SpreadsheetController
@@ -98,6 +99,7 @@ def create_app(
     )
 
     rate_limit_store = shared_rate_limit_store(settings)
+    trusted_networks(settings.trusted_proxies)  # a wrong TKA_TRUSTED_PROXIES stops the start
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:

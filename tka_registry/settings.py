@@ -94,6 +94,14 @@ class Settings:
     db_statement_timeout_ms: int = 15000
     db_acquire_timeout_ms: int = 5000
     db_pool_size: int = 10
+    # Public /track look-ups of one register number per hour, whichever addresses they come
+    # from (register numbers are sequential; this bounds passport guesses per case).
+    track_lookups_per_case_per_hour: int = 10
+    # A page session unused this long ends (OWASP ASVS 3.3.2), besides its lifetime.
+    session_idle_minutes: int = 30
+    # Reverse proxies whose X-Forwarded-For / Forwarded headers are believed: addresses or
+    # networks, comma-separated. Empty: the headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:

@@ -414,18 +414,18 @@ async def test_departure_report_ends_overstay(client, office) -> None:
 
 async def test_track_answers_only_the_status(client, office) -> None:
     case = await _submitted(client, office)
-    found = await client.get(
+    found = await client.post(
         "/api/v1/track",
-        params={
+        json={
             "register_number": case["register_number"].lower(),
             "passport_number": "ea 1234567",
         },
     )
     assert found.status_code == 200
     assert found.json() == {"register_number": case["register_number"], "status": "submitted"}
-    wrong = await client.get(
+    wrong = await client.post(
         "/api/v1/track",
-        params={"register_number": case["register_number"], "passport_number": "EA7654321"},
+        json={"register_number": case["register_number"], "passport_number": "EA7654321"},
     )
     assert wrong.status_code == 404
     assert "EA1234567" not in wrong.text

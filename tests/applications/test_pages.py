@@ -124,7 +124,9 @@ async def test_officer_queue_and_public_track_page(client, office) -> None:
     await sign_in_page(client, await account("officer"))
     queue = await client.get("/petugas/permohonan?kewarganegaraan=Narnia")
     assert queue.status_code == 200 and "Kewarganegaraan tidak dikenal." in queue.text
-    track = await client.get("/track?register_number=W9-PLB-2026-000001&passport_number=X1")
+    form = {"register_number": "W9-PLB-2026-000001", "passport_number": "X1"}
+    token = await csrf_token(client, "/track")
+    track = await client.post("/track", data={**form, "_csrf_token": token})
     assert track.status_code == 404 and "Tidak ada permohonan" in track.text
     blank = await client.get("/track")
     assert blank.status_code == 200 and "Lacak permohonan" in blank.text

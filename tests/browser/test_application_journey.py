@@ -113,6 +113,9 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
     await page.screenshot(path=shots / "06-employer-sees-permit.png", full_page=True)
 
     # Anyone with both numbers can follow the case on /track, and sees only its status.
-    await page.goto(f"/track?register_number={register}&passport_number=EA1234567")
+    await page.goto("/track")
+    await page.fill("#register_number", register)
+    await page.fill("#passport_number", "EA1234567")
+    await page.click("form[action='/track'] button[type=submit]")
     assert "Disetujui" in await page.locator(".notice").inner_text()
     await page.screenshot(path=shots / "07-track.png", full_page=True)

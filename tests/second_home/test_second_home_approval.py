@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from tests.factories import created, employer_body, permit_body, signed_in, worker_body
 from tests.second_home.conftest import case_body, decide, dependant, entered, person
+from tests.web.conftest import csrf_token
 from tka_registry.audit.tables import AuditEntry
 
 
@@ -80,9 +81,9 @@ async def test_tracking_by_register_and_passport_number(client, officer) -> None
     case = await entered(client, officer, case_body())
     child_passport = case["dependants"][1]["passport_number"]
     for passport in (case["principal"]["passport_number"], child_passport.lower()):
-        response = await client.get(
+        response = await client.post(
             "/api/v1/second-home/track",
-            params={"register_number": case["register_number"], "passport_number": passport},
+            json={"register_number": case["register_number"], "passport_number": passport},
         )
         assert response.status_code == 200, response.text
         assert response.json() == {
@@ -90,13 +91,13 @@ async def test_tracking_by_register_and_passport_number(client, officer) -> None
             "status": "draft",
             "status_label": "Draf",
         }
-    wrong = await client.get(
+    wrong = await client.post(
         "/api/v1/second-home/track",
-        params={"register_number": case["register_number"], "passport_number": "X1234567"},
+        json={"register_number": case["register_number"], "passport_number": "X1234567"},
     )
-    missing = await client.get(
+    missing = await client.post(
         "/api/v1/second-home/track",
-        params={"register_number": "RK-PLB-2026-999999", "passport_number": child_passport},
+        json={"register_number": "RK-PLB-2026-999999", "passport_number": child_passport},
     )
     assert wrong.status_code == missing.status_code == 404
     assert wrong.json()["detail"] == missing.json()["detail"]
@@ -203,15 +204,24 @@ async def test_the_public_track_page_finds_a_second_home_case(client, officer) -
     """The same /track page as for applications: register number and any passport on the case."""
     case = await entered(client, officer, case_body())
     child_passport = case["dependants"][1]["passport_number"]
-    page = await client.get(
+    token = await csrf_token(client, "/track")
+    page = await client.post(
         "/track",
-        params={"register_number": case["register_number"], "passport_number": child_passport},
+        data={
+            "register_number": case["register_number"],
+            "passport_number": child_passport,
+            "_csrf_token": token,
+        },
     )
     assert page.status_code == 200, page.text
     assert case["register_number"] in page.text and 'data-case-status="draft"' in page.text
-    wrong = await client.get(
+    wrong = await client.post(
         "/track",
-        params={"register_number": case["register_number"], "passport_number": "X1234567"},
+        data={
+            "register_number": case["register_number"],
+            "passport_number": "X1234567",
+            "_csrf_token": token,
+        },
     )
     assert wrong.status_code == 404 and "Tidak ada permohonan" in wrong.text
     assert case["register_number"] not in wrong.text.split("</form>")[-1]

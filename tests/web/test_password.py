@@ -22,7 +22,7 @@ async def test_problems_are_shown_beside_each_field(client: httpx.AsyncClient) -
     )
     assert short.status_code == 400
     assert 'href="#current_password"' in short.text and 'href="#new_password"' in short.text
-    assert "minimal 10 karakter" in short.text
+    assert "minimal 12 karakter" in short.text
     assert "short" not in short.text.split('id="new_password"')[1].split(">")[0]  # not echoed
 
     mismatch = await _post(
@@ -39,7 +39,7 @@ async def test_problems_are_shown_beside_each_field(client: httpx.AsyncClient) -
         new_password=NEW_PASSWORD,
         new_password_again=NEW_PASSWORD,
     )
-    assert wrong.status_code == 400 and "Kata sandi saat ini salah." in wrong.text
+    assert wrong.status_code == 400 and "Kata sandi saat ini salah" in wrong.text
 
 
 async def test_change_revokes_other_sessions_and_tokens(client: httpx.AsyncClient) -> None:

@@ -100,15 +100,23 @@ async def test_empty_form_names_each_field(client: httpx.AsyncClient) -> None:
     assert 'aria-invalid="true"' in response.text
 
 
-async def test_lockout_after_repeated_failures(client: httpx.AsyncClient, settings) -> None:
+async def test_pause_after_repeated_failures_looks_like_a_wrong_password(
+    client: httpx.AsyncClient, settings
+) -> None:
     email = await account("officer")
     for _ in range(settings.signin_max_failures):
         response = await sign_in_page(client, email, password="wrong password!")
-    assert "dikunci" in response.text
-    assert f"{settings.signin_lockout_minutes} menit" in response.text
-    # Even the right password is refused while the lockout lasts.
-    locked = await sign_in_page(client, email)
-    assert locked.status_code == 400 and "dikunci" in locked.text
+    assert "harus menunggu beberapa menit" in response.text
+    # Even the right password is refused during the pause, with the very same words.
+    paused = await sign_in_page(client, email)
+    assert paused.status_code == 400 and "harus menunggu beberapa menit" in paused.text
+    unknown = await sign_in_page(client, "nobody@imigrasi.test", password="wrong password!")
+    assert _error_text(paused.text) == _error_text(unknown.text) == _error_text(response.text)
+
+
+def _error_text(html: str) -> str:
+    start = html.index('class="error-summary')
+    return html[start : html.index("</div>", start)]
 
 
 async def test_post_without_csrf_token_is_refused(client: httpx.AsyncClient) -> None:

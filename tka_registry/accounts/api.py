@@ -10,6 +10,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
+from tka_registry.accounts.attack_notice import attack_warning
 from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.accounts.roles import READERS
 from tka_registry.accounts.service import SignInRefused, revoke_token, sign_in
@@ -61,6 +62,7 @@ class AuthController(Controller):
                 address=client_address(request),
                 max_failures=settings.signin_max_failures,
                 lockout=timedelta(minutes=settings.signin_lockout_minutes),
+                warn=attack_warning(settings),
             )
         except SignInRefused as refused:
             raise NotAuthorizedException(refused.reason) from None

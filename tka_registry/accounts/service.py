@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tka_registry.accounts.attack_notice import Warn
 from tka_registry.accounts.officers import check_nip_free, checked_identity
 from tka_registry.accounts.passwords import check_password, hash_password, password_problem
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.accounts.tables import AccessToken, Account
+from tka_registry.accounts.throttle import Claim, claim_attempt, clear_attempts
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
@@ -49,7 +50,7 @@ async def create_account(
     if (role == Role.EMPLOYER) != (employer_id is not None):
         raise InvalidInput("employer_id", "an employer account needs employer_id; others none")
     identity = checked_identity(role, full_name, nip, position, today=jakarta_today(now))
-    problem = password_problem(password)
+    problem = password_problem(password, email)
     if problem:
         raise InvalidInput("password", problem)
     password_hash = await hash_password(password)
@@ -87,10 +88,18 @@ class IssuedToken:
     account_id: int
 
 
-class SignInRefused(Exception):
-    """Wrong credentials, a disabled account or a lockout; ``reason`` is safe to show."""
+# One answer for a wrong password, an unknown email, a disabled account and a paused one, so
+# the answer never tells whether an account exists (OWASP ASVS 4.0.3 2.2.1, 3.x).
+SIGNIN_REFUSED = (
+    "email or password is wrong, the account is disabled, or it waits after repeated "
+    "failed sign-ins"
+)
 
-    def __init__(self, reason: str) -> None:
+
+class SignInRefused(Exception):
+    """Wrong credentials, a disabled account or a pause; ``reason`` is the same for all."""
+
+    def __init__(self, reason: str = SIGNIN_REFUSED) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -105,63 +114,85 @@ async def sign_in(
     address: str,
     max_failures: int = 5,
     lockout: timedelta = timedelta(minutes=15),
+    warn: Warn | None = None,
 ) -> IssuedToken:
-    """Check the password and issue a bearer token or a session; every outcome is audited."""
+    """Check the password and issue a bearer token or a session; every outcome is audited.
+
+    Each guess is counted before it is checked (accounts/throttle.py); past ``max_failures``
+    failures in a row the account waits a growing pause of at most ``lockout``. ``warn`` is
+    told (email, failures, address, now) when the failures reach ``max_failures``.
+    """
     email = normalise_email(email)
-    account = await Account.select().where(Account.email == email).first()
     anonymous = Actor(None, email, "anonymous", None, address)
-    locked_until = account["locked_until"] if account else None
-    if locked_until and locked_until > now:
-        await record(anonymous, "signin.locked", "account", account["id"] if account else "")
-        minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
-        raise SignInRefused(f"too many failed sign-ins: try again in {minutes} minutes")
-    valid = await check_password(password, account["password_hash"] if account else None)
-    if not account or not valid or not account["is_active"]:
-        async with write_transaction(Account._meta.db):
-            if account:
-                failures = account["failed_signins"] + 1
-                locked = now + lockout if failures >= max_failures else None
-                await Account.update(
-                    {
-                        Account.failed_signins: 0 if locked else failures,
-                        Account.locked_until: locked,
-                    }
-                ).where(Account.id == account["id"])
-            await record(anonymous, "signin.failed", "account", account["id"] if account else "")
-        raise SignInRefused("email or password is wrong, or the account is disabled")
+    claim = await claim_attempt(now=now, max_failures=max_failures, longest=lockout, email=email)
+    # Always one argon2 check, so every refusal takes the same time.
+    valid = await check_password(password, claim.password_hash if claim else None)
+    if claim is None or not valid or not claim.is_active:
+        await _refused(anonymous, email, claim)
+        if claim is not None and not valid and claim.attempts == max_failures and warn:
+            warn(email, claim.attempts, address, now)
+        raise SignInRefused()
     token = secrets.token_urlsafe(32)
     expires_at = now + lifetime
-    actor = Actor(account["id"], email, account["role"], account["employer"], address)
+    actor = Actor(claim.account_id, email, claim.role, claim.employer_id, address)
     async with write_transaction(Account._meta.db):
-        await Account.update({Account.failed_signins: 0, Account.locked_until: None}).where(
-            Account.id == account["id"]
-        )
+        await clear_attempts(claim.account_id)
         await AccessToken.insert(
             AccessToken(
                 token_hash=token_digest(token),
-                account=account["id"],
+                account=claim.account_id,
                 kind=kind,
                 created_at=now,
                 expires_at=expires_at,
             )
         )
-        await record(actor, "signin", "account", account["id"], {"kind": kind})
-    return IssuedToken(token=token, expires_at=expires_at, account_id=account["id"])
+        await record(actor, "signin", "account", claim.account_id, {"kind": kind})
+    return IssuedToken(token=token, expires_at=expires_at, account_id=claim.account_id)
 
 
-async def actor_for_token(token: str, *, now: datetime, address: str) -> Actor | None:
-    """The account behind an unexpired, unrevoked token of an active account, else None."""
+async def _refused(anonymous: Actor, email: str, claim: Claim | None) -> None:
+    """Audit a refused sign-in: a failure counted against an account, or a guess not checked
+    (unknown email, or an account still waiting)."""
+    if claim is not None:
+        details = {"failures": claim.attempts}
+        await record(anonymous, "signin.failed", "account", claim.account_id, details)
+        return
+    row = await Account.select(Account.id).where(Account.email == email).first()
+    if row is None:
+        await record(anonymous, "signin.failed", "account", "")
+    else:
+        await record(anonymous, "signin.locked", "account", row["id"])
+
+
+# A session's last use is written at most once a minute, not on every request.
+LAST_SEEN_PRECISION = timedelta(minutes=1)
+
+
+async def actor_for_token(
+    token: str, *, now: datetime, address: str, kind: str = "bearer", idle: timedelta | None = None
+) -> Actor | None:
+    """The account behind an unexpired, unrevoked token of ``kind`` of an active account, else
+    None. With ``idle``, a token unused for that long is refused too (page sessions)."""
     # Fixed SQL: every API request runs it, so it skips the query builder.
     rows = await AccessToken.raw(
-        "SELECT a.id, a.email, a.role, a.employer, a.is_active"
+        "SELECT a.id, a.email, a.role, a.employer, a.is_active, t.created_at, t.last_seen_at"
         " FROM access_token t JOIN account a ON a.id = t.account"
-        " WHERE t.token_hash = {} AND t.expires_at > {} AND t.revoked_at IS NULL",
+        " WHERE t.token_hash = {} AND t.kind = {} AND t.expires_at > {} AND t.revoked_at IS NULL",
         token_digest(token),
+        kind,
         now,
     )
     if not rows or not rows[0]["is_active"]:
         return None
     row = rows[0]
+    if idle is not None:
+        seen = row["last_seen_at"] or row["created_at"]
+        if seen <= now - idle:
+            return None
+        if now - seen >= LAST_SEEN_PRECISION:
+            await AccessToken.update({AccessToken.last_seen_at: now}).where(
+                AccessToken.token_hash == token_digest(token)
+            )
     return Actor(
         account_id=row["id"],
         email=row["email"],

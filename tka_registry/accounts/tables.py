@@ -34,3 +34,5 @@ class AccessToken(Table):
     created_at = Timestamptz(null=False)
     expires_at = Timestamptz(null=False)
     revoked_at = Timestamptz(null=True, default=None)
+    # When a page session was last used (idle timeout); None until its first use.
+    last_seen_at = Timestamptz(null=True, default=None)

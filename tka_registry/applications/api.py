@@ -1,8 +1,8 @@
 """JSON API of applications, the MRZ reader and public case tracking.
 
 ``POST /api/v1/mrz/parse`` is public: it only reads the text it is sent (no registry data) and
-the employer's form uses it before signing a case. ``GET /api/v1/track`` is public and
-rate-limited per client address; it answers only a case's status.
+the employer's form uses it before signing a case. ``POST /api/v1/track`` is public and
+rate-limited per client address and per register number; it answers only a case's status.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Response, get, patch, post
+from litestar import Controller, MediaType, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
@@ -35,6 +35,7 @@ from tka_registry.applications.schemas import (
     DecisionIn,
     MrzIn,
     MrzOut,
+    TrackIn,
     TrackOut,
 )
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
@@ -42,7 +43,7 @@ from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.rules import mrz
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
-from tka_registry.security.rate_limits import track_rate_limit
+from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
 
 CASE_ROLES = (*OFFICE_ROLES, Role.EMPLOYER)
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
@@ -256,11 +257,9 @@ class TrackController(Controller):
     path = "/api/v1/track"
     tags = ["applications"]
 
-    @get("/", opt=access(PUBLIC), guards=[track_rate_limit])
-    async def track(
-        self,
-        register_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
-        passport_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
-    ) -> TrackOut:
-        """Public: the status of the case with both numbers (404 when they do not match)."""
-        return await service.track(register_number, passport_number)
+    @post("/", opt=access(PUBLIC), guards=[track_rate_limit], status_code=200)
+    async def track(self, request: Request[Any, Any, Any], data: JSONBody[TrackIn]) -> TrackOut:
+        """Public: the status of the case with both numbers (404 when they do not match).
+        A POST, so the passport number stays out of URLs and access logs."""
+        await limit_case_lookups(request, data.register_number)
+        return await service.track(data.register_number, data.passport_number)

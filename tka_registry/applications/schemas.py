@@ -165,6 +165,15 @@ class ApplicationOut(ApplicationSummary):
     attachments: list[AttachmentOut]
 
 
+class TrackIn(BaseModel):
+    """A /track look-up: sent in a POST body, so no passport number lands in a URL or a log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    register_number: Annotated[str, Field(min_length=1, max_length=40)]
+    passport_number: Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class TrackOut(BaseModel):
     """All /track tells: the case's register number and status."""
 

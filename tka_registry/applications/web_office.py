@@ -26,7 +26,7 @@ from tka_registry.employers.tables import Employer
 from tka_registry.errors import DomainError, NotFound
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.second_home.service import track_second_home
-from tka_registry.security.rate_limits import track_rate_limit
+from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
 from tka_registry.web.forms import form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
 
@@ -169,39 +169,58 @@ class ReviewPages(Controller):
         )
 
 
+TRACK_FIELDS = ("register_number", "passport_number")
+
+
+def _track_page(
+    values: dict[str, str],
+    *,
+    result: dict[str, str] | None = None,
+    missing: bool = False,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        template_name="applications/track.html",
+        context={"result": result, "missing": missing, "values": values, "errors": errors or {}},
+        status_code=status_code,
+    )
+
+
 class TrackPage(Controller):
     path = "/track"
     include_in_schema = False
 
-    @get("/", opt=access(PUBLIC), guards=[track_rate_limit])
-    async def track(
-        self,
-        register_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        passport_number: Annotated[str | None, QueryParameter(max_length=40)] = None,
-    ) -> Template:
+    @get("/", opt=access(PUBLIC))
+    async def track_form(self) -> Template:
+        """Public: the form asking for a register number and a passport number."""
+        return _track_page({"register_number": "", "passport_number": ""})
+
+    @post("/", opt=access(PUBLIC), guards=[track_rate_limit])
+    async def track(self, request: Request[Any, Any, Any]) -> Template:
         """Public: the status of one case, an application or a Second Home case, found by its
-        register number and a passport number on it."""
-        result: dict[str, str] | None = None
-        missing = False
-        if register_number and passport_number:
-            try:
-                found = await service.track(register_number, passport_number)
-                result = {"register_number": found.register_number, "status": found.status}
-            except NotFound:
-                second_home = await track_second_home(register_number, passport_number)
-                if second_home is None:
-                    missing = True
-                else:
-                    result = {
-                        "register_number": second_home.register_number,
-                        "status": second_home.status,
-                    }
-        values = {
-            "register_number": register_number or "",
-            "passport_number": passport_number or "",
+        register number and a passport number on it. A POST form, so the passport number
+        never lands in a URL, the browser history or an access log."""
+        _ = translator(request)
+        values = await form_values(request)
+        values = {name: values.get(name, "")[:40] for name in TRACK_FIELDS}
+        errors = {
+            name: _("Enter the register number.")
+            if name == "register_number"
+            else _("Enter the passport number.")
+            for name in TRACK_FIELDS
+            if not values[name]
         }
-        return Template(
-            template_name="applications/track.html",
-            context={"result": result, "missing": missing, "values": values},
-            status_code=404 if missing else 200,
-        )
+        if errors:
+            return _track_page(values, errors=errors, status_code=400)
+        await limit_case_lookups(request, values["register_number"])
+        register_number, passport_number = values["register_number"], values["passport_number"]
+        try:
+            found = await service.track(register_number, passport_number)
+            result = {"register_number": found.register_number, "status": found.status}
+        except NotFound:
+            second_home = await track_second_home(register_number, passport_number)
+            if second_home is None:
+                return _track_page(values, missing=True, status_code=404)
+            result = {"register_number": second_home.register_number, "status": second_home.status}
+        return _track_page(values, result=result)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
+from tka_registry.applications.schemas import TrackIn
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import read_document
 from tka_registry.errors import InvalidInput, NotFound
@@ -32,7 +33,7 @@ from tka_registry.second_home.schemas import (
     RevocationIn,
     TrackOut,
 )
-from tka_registry.security.rate_limits import track_rate_limit
+from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
 
 # Intelligence watches Second Home holders (conflicts, overdue proofs) but decides nothing.
 CASE_READERS = (*OFFICE_ROLES, Role.INTELLIGENCE)
@@ -105,14 +106,12 @@ class SecondHomeController(Controller):
         return await second_home_conflicts(today)
 
     # Shares the public /track lookups' per-address budget (applications.api).
-    @get("/track", opt=access(PUBLIC), guards=[track_rate_limit])
-    async def track(
-        self,
-        register_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
-        passport_number: Annotated[str, QueryParameter(min_length=1, max_length=40)],
-    ) -> TrackOut:
-        """The status of a case, for its register number with one of its passport numbers."""
-        found = await service.track_second_home(register_number, passport_number)
+    @post("/track", opt=access(PUBLIC), guards=[track_rate_limit], status_code=200)
+    async def track(self, request: Request[Any, Any, Any], data: JSONBody[TrackIn]) -> TrackOut:
+        """The status of a case, for its register number with one of its passport numbers
+        (a POST: the passport number stays out of URLs and logs)."""
+        await limit_case_lookups(request, data.register_number)
+        found = await service.track_second_home(data.register_number, data.passport_number)
         if found is None:
             raise NotFound("register_number", "no case with this register and passport number")
         return found

@@ -48,3 +48,26 @@ track_rate_limit = address_rate_limit(
 signin_rate_limit = address_rate_limit(
     "signin_limiter", lambda s: s.signin_rate_limit_per_minute, "sign-in attempts"
 )
+
+
+async def target_rate_limit(
+    connection: ASGIConnection[Any, Any, Any, Any], key: str, limit: int, window: float, what: str
+) -> None:
+    """Refuse (429 with Retry-After) once ``key`` had ``limit`` hits in ``window`` seconds,
+    whichever addresses they came from (the same shared store as the address limits)."""
+    store: RateLimitStore = connection.app.state.rate_limit_store
+    allowed, retry_after = await store.hit(key, limit, window)
+    if not allowed:
+        raise TooManyRequestsException(
+            f"too many {what}: try again later", headers={"Retry-After": str(retry_after)}
+        )
+
+
+async def limit_case_lookups(
+    connection: ASGIConnection[Any, Any, Any, Any], register_number: str
+) -> None:
+    """At most ``TKA_TRACK_LOOKUPS_PER_CASE_PER_HOUR`` /track look-ups of one register number
+    an hour, from any address: guessing a case's passport number takes too long."""
+    limit = connection.app.state.settings.track_lookups_per_case_per_hour
+    key = "track_case:" + "".join(register_number.split()).upper()
+    await target_rate_limit(connection, key, limit, 3600, "look-ups of this register number")

@@ -90,7 +90,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from litestar.types import ControllerRouterHandler
 
-from tka_registry.accounts.auth import PUBLIC, access
+from tka_registry.accounts.auth import CSRF_COOKIE, PUBLIC, access, cookie_name
 from tka_registry.settings import Settings
 from tka_registry.web.account import AccountController
 from tka_registry.web.errors import html_aware
@@ -126,7 +126,7 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     """CSRF on every page form; the JSON API under /api/ takes bearer tokens only: exempt."""
     return CSRFConfig(
         secret=settings.secret_key,
-        cookie_name="tka_csrf",
+        cookie_name=cookie_name(CSRF_COOKIE, settings.cookie_secure),
         cookie_secure=settings.cookie_secure,
         cookie_httponly=True,
         cookie_samesite="lax",

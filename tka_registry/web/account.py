@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -9,14 +10,15 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from tka_registry.accounts.auth import SESSION_COOKIE, access
-from tka_registry.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
+from tka_registry.accounts.auth import access, session_cookie
+from tka_registry.accounts.passwords import password_problem_code
 from tka_registry.accounts.roles import READERS
-from tka_registry.dependencies import CurrentActor, Now
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep
 from tka_registry.errors import InvalidInput
 from tka_registry.web.forms import FormErrors
 from tka_registry.web.i18n import Gettext, translator
 from tka_registry.web.password_change import change_password
+from tka_registry.web.password_rules import new_password_message
 
 PASSWORD_PATH = "/akun/kata-sandi"  # noqa: S105 - a page path, not a secret
 PASSWORD_FIELDS = ("current_password", "new_password", "new_password_again")
@@ -31,17 +33,14 @@ def _password_page(errors: FormErrors, status_code: int = 200, changed: bool = F
     )
 
 
-def _problems(form: dict[str, str], _: Gettext) -> FormErrors:
+def _problems(form: dict[str, str], email: str, _: Gettext) -> FormErrors:
     errors: FormErrors = {}
     if not form.get("current_password"):
         errors["current_password"] = _("Enter your current password.")
     new = form.get("new_password", "")
-    if password_problem(new):
-        errors["new_password"] = _(
-            "Choose a password of at least %(count)s characters, without spaces at its start "
-            "or end.",
-            count=MIN_PASSWORD_LENGTH,
-        )
+    problem = password_problem_code(new, email)
+    if problem:
+        errors["new_password"] = new_password_message(problem, _)
     elif form.get("new_password_again", "") != new:
         errors["new_password_again"] = _("The two new passwords are not the same.")
     return errors
@@ -58,13 +57,13 @@ class AccountController(Controller):
 
     @post(PASSWORD_PATH, opt=access(*READERS))
     async def change(
-        self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now
+        self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now, settings: SettingsDep
     ) -> Template | Redirect:
         _ = translator(request)
         # Raw values: a password's own spaces matter, so they are not trimmed here.
         raw = await request.form()
         form = {key: str(raw.get(key, "")) for key in PASSWORD_FIELDS}
-        errors = _problems(form, _)
+        errors = _problems(form, actor.email, _)
         if errors:
             return _password_page(errors, status_code=400)
         try:
@@ -72,10 +71,17 @@ class AccountController(Controller):
                 actor,
                 current=form["current_password"],
                 new=form["new_password"],
-                keep_token=request.cookies.get(SESSION_COOKIE, str(request.auth or "")),
+                keep_token=request.cookies.get(session_cookie(request), str(request.auth or "")),
                 now=now,
+                max_failures=settings.signin_max_failures,
+                lockout=timedelta(minutes=settings.signin_lockout_minutes),
             )
         except InvalidInput:
-            wrong = {"current_password": _("The current password is wrong.")}
+            wrong = {
+                "current_password": _(
+                    "The current password is wrong, or it must wait a few minutes after "
+                    "repeated wrong guesses."
+                )
+            }
             return _password_page(wrong, status_code=400)
         return Redirect(f"{PASSWORD_PATH}?berhasil=1", status_code=HTTP_303_SEE_OTHER)

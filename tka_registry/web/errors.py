@@ -21,7 +21,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from tka_registry.accounts.auth import SESSION_COOKIE
+from tka_registry.accounts.auth import session_cookie
 from tka_registry.errors import DomainError
 from tka_registry.http_errors import log_internal_error, outage_seen, retry_after
 from tka_registry.web.layout import SIGN_IN_PATH
@@ -47,8 +47,8 @@ def sign_in_redirect(request: Request[Any, Any, Any]) -> Redirect:
         here = request.url.path + (f"?{query}" if query else "")
         target += "?" + urlencode({"next": here})
     response = Redirect(target, status_code=HTTP_303_SEE_OTHER)
-    if request.cookies.get(SESSION_COOKIE):  # an expired or revoked session: forget it
-        response.delete_cookie(SESSION_COOKIE, path="/")
+    if request.cookies.get(session_cookie(request)):  # an expired or revoked session: forget it
+        response.delete_cookie(session_cookie(request), path="/")
     return response
 
 

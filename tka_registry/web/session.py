@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -11,10 +10,19 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from tka_registry.accounts.auth import PUBLIC, SESSION_COOKIE, access, client_address
+from tka_registry.accounts.attack_notice import attack_warning
+from tka_registry.accounts.auth import (
+    CSRF_COOKIE,
+    PUBLIC,
+    SESSION_COOKIE,
+    access,
+    client_address,
+    cookie_name,
+    session_cookie,
+    session_csrf_token,
+)
 from tka_registry.accounts.roles import READERS, Actor
-from tka_registry.accounts.service import SignInRefused, normalise_email, revoke_token, sign_in
-from tka_registry.accounts.tables import Account
+from tka_registry.accounts.service import SignInRefused, revoke_token, sign_in
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep
 from tka_registry.security.rate_limits import signin_rate_limit
 from tka_registry.settings import Settings
@@ -35,35 +43,33 @@ def _sign_in_page(
     )
 
 
-async def _lockout_minutes(email: str, now: datetime) -> int | None:
-    """Minutes left of a sign-in lockout of ``email``, or None when it is not locked."""
-    row = await Account.select(Account.locked_until).where(Account.email == email).first()
-    locked_until = row["locked_until"] if row else None
-    if locked_until is None or locked_until <= now:
-        return None
-    return max(1, math.ceil((locked_until - now).total_seconds() / 60))
+def _refusal_message(_: Gettext) -> str:
+    # One message for every refusal: it never tells whether the account exists or waits.
+    return _(
+        "The email address or password is wrong, the account is disabled, or it must wait a "
+        "few minutes after repeated failed sign-ins."
+    )
 
 
-async def _refusal_message(email: str, now: datetime, _: Gettext) -> str:
-    minutes = await _lockout_minutes(email, now)
-    if minutes is not None:
-        return _(
-            "Too many failed sign-ins. For your safety this account is locked: "
-            "try again in %(minutes)s minutes.",
-            minutes=minutes,
-        )
-    return _("The email address or password is wrong, or the account is disabled.")
-
-
-def _session_cookie(response: Redirect, token: str, settings: Settings) -> None:
+def _session_cookies(response: Redirect, token: str, settings: Settings) -> None:
+    """The session cookie, and a CSRF cookie bound to that session (replacing the visitor's)."""
+    secure = settings.cookie_secure
     response.set_cookie(
-        key=SESSION_COOKIE,
+        key=cookie_name(SESSION_COOKIE, secure),
         value=token,
         max_age=settings.session_lifetime_minutes * 60,
         path="/",
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=secure,
+    )
+    response.set_cookie(
+        key=cookie_name(CSRF_COOKIE, secure),
+        value=session_csrf_token(settings.secret_key, token),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
     )
 
 
@@ -116,22 +122,25 @@ class SessionController(Controller):
                 address=client_address(request),
                 max_failures=settings.signin_max_failures,
                 lockout=timedelta(minutes=settings.signin_lockout_minutes),
+                warn=attack_warning(settings),
             )
         except SignInRefused:
-            message = await _refusal_message(normalise_email(email), now, _)
-            return _sign_in_page(values, {"password": message}, status_code=400)
+            return _sign_in_page(values, {"password": _refusal_message(_)}, status_code=400)
         response = Redirect(safe_next(values.get("next"), "/"), status_code=HTTP_303_SEE_OTHER)
-        _session_cookie(response, issued.token, settings)
+        _session_cookies(response, issued.token, settings)
         return response
 
     @post("/keluar", opt=access(*READERS))
     async def sign_out(
-        self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now
+        self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now, settings: SettingsDep
     ) -> Redirect:
-        if request.cookies.get(SESSION_COOKIE):
-            await revoke_token(actor, request.cookies[SESSION_COOKIE], now=now)
+        session = request.cookies.get(session_cookie(request))
+        if session:
+            await revoke_token(actor, session, now=now)
         response = Redirect(f"{SIGN_IN_PATH}?keluar=1", status_code=HTTP_303_SEE_OTHER)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(session_cookie(request), path="/")
+        # The CSRF token was the session's: the next visit gets a fresh one.
+        response.delete_cookie(cookie_name(CSRF_COOKIE, settings.cookie_secure), path="/")
         return response
 
     @get("/bahasa/{code:str}", opt=access(PUBLIC))
