@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import PASSWORD, account, bearer, created, employer_body, signed_in
 from tests.security.conftest import csrf_token, serving
+from tests.web.conftest import sign_in_page
 from tka_registry.app import create_app
 from tka_registry.security.headers import API_VIEWER_POLICY, CONTENT_SECURITY_POLICY, HSTS
 
@@ -209,13 +210,11 @@ async def test_session_cookie_is_httponly_samesite_and_secure_in_production(
     # Secure cookies travel over HTTPS only, as behind the production proxy.
     async with serving(app, "https://testserver" if secure else "http://testserver") as http:
         email = await account("officer")
-        token = await csrf_token(http)
-        signed = await http.post(
-            "/masuk", data={"_csrf_token": token, "email": email, "password": PASSWORD}
-        )
+        signed = await sign_in_page(http, email)
         assert signed.status_code == 303, signed.text
         cookies = [v for k, v in signed.headers.multi_items() if k == "set-cookie"]
-        session = next(c for c in cookies if c.startswith("tka_session="))
+        name = "__Host-tka_session=" if secure else "tka_session="  # test_session_tokens.py
+        session = next(c for c in cookies if c.startswith(name))
         flags = {part.strip().lower() for part in session.split(";")}
         assert "httponly" in flags
         assert "samesite=lax" in flags or "samesite=strict" in flags

@@ -39,6 +39,8 @@ async def test_a_csrf_token_of_another_session_or_from_before_sign_in_is_refused
     ):
         planted = await csrf_token(victim)  # a token the visitor held before signing in
         assert (await sign_in_page(victim, victim_email)).status_code == 303
+        bound = victim.cookies["tka_csrf"]  # signing in replaced the visitor's token
+        assert bound != planted
         assert (await sign_in_page(attacker, attacker_email)).status_code == 303
         foreign = await csrf_token(attacker, "/akun/kata-sandi")
 
@@ -47,7 +49,7 @@ async def test_a_csrf_token_of_another_session_or_from_before_sign_in_is_refused
             victim.cookies.set("tka_csrf", token)
             forged = await victim.post("/keluar", data={"_csrf_token": token})
             assert forged.status_code == 403, token
-        victim.cookies.delete("tka_csrf")
+        victim.cookies.set("tka_csrf", bound)
         assert (await victim.get("/beranda")).status_code == 200  # still signed in
         own = await csrf_token(victim, "/akun/kata-sandi")
         assert own not in (planted, foreign)
