@@ -23,12 +23,17 @@ async def test_same_person_under_another_passport_is_flagged(client, office) -> 
         office.officer,
     )
     case = await created(client, CASES, new_itas_body(), office.sponsor)
-    check = {c["id"]: c for c in case["checks"]}["duplicate_person"]
+    # The employer learns nothing of another employer's worker: the check is the office's.
+    assert "duplicate_person" not in {c["id"] for c in case["checks"]}
+    assert "1 other" not in str(case) and "Fang" not in str(case["checks"])
+    seen = (await client.get(f"{CASES}/{case['id']}", headers=office.officer)).json()
+    check = {c["id"]: c for c in seen["checks"]}["duplicate_person"]
     assert check["met"] is False and check["message_en"].startswith("1 other")
     other_day = await created(
         client, CASES, new_itas_body(date_of_birth="1988-07-15"), office.sponsor
     )
-    assert {c["id"]: c["met"] for c in other_day["checks"]}["duplicate_person"] is True
+    seen = (await client.get(f"{CASES}/{other_day['id']}", headers=office.officer)).json()
+    assert {c["id"]: c["met"] for c in seen["checks"]}["duplicate_person"] is True
 
 
 async def test_mrz_parse_answers_the_fields(client) -> None:

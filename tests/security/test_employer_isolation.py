@@ -112,3 +112,22 @@ async def test_employer_a_cannot_reach_employer_b_applications(client) -> None:
         f"/portal/permohonan/{case['id']}/ajukan", headers=sponsor_a | {CSRF_HEADER: token}
     )
     assert posted.status_code == 404
+
+
+async def test_a_passport_clash_names_no_worker_of_another_employer(client) -> None:
+    officer = await bearer(client, await account("officer"))
+    first = await created(client, "/api/v1/employers", employer_body(0), officer)
+    second = await created(client, "/api/v1/employers", employer_body(1), officer)
+    theirs = await created(client, "/api/v1/workers", worker_body(first["id"]), officer)
+    passport = theirs["passports"][0]
+    as_second = await bearer(client, await account("employer", second["id"]))
+    body = worker_body(second["id"]) | {
+        "passport": worker_body(None)["passport"]
+        | {"number": passport["number"], "issuing_country": passport["issuing_country"]}
+    }
+    clash = await client.post("/api/v1/workers", json=body, headers=as_second)
+    assert clash.status_code == 409
+    assert str(theirs["id"]) not in clash.text and "worker" not in clash.json()["detail"]
+    # The office still sees whose passport it is.
+    office = await client.post("/api/v1/workers", json=body, headers=officer)
+    assert office.status_code == 409 and f"worker {theirs['id']}" in office.json()["detail"]

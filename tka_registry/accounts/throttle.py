@@ -60,6 +60,9 @@ def _claim_sql(where: str, max_failures: int, longest: timedelta) -> tuple[str, 
     # Only integers and fixed text are formatted in; every value is a parameter.
     sql = (
         "UPDATE account SET failed_signins = failed_signins + 1, locked_until = CASE"  # noqa: S608
+        # The never-taken first branch gives the CASE the column's type on PostgreSQL, which
+        # then reads the instants passed as arguments as timestamps, not text.
+        f" WHEN failed_signins < 0 THEN locked_until"
         f" WHEN failed_signins + 1 < {int(max_failures)} THEN NULL{steps} ELSE {{}} END"
         f" WHERE {where} AND (failed_signins < {int(max_failures)} OR locked_until <= {{}})"
         " RETURNING id, email, role, employer, is_active, password_hash, failed_signins"

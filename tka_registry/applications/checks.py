@@ -203,6 +203,10 @@ def _duplicate(facts: CaseFacts) -> CheckOut:
     return _check("duplicate_person", count == 0, texts)
 
 
+# Checks that speak of other employers' workers: shown to the office, never to an employer.
+OFFICE_ONLY_CHECKS = frozenset({"duplicate_person"})
+
+
 def case_checks(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     """Every check that applies to the case's kind, in a fixed order."""
     checks: list[CheckOut | None] = [

@@ -313,7 +313,11 @@ async def get_application(
         permit_id=row["permit_id"],
         permit=permit,
         departed_on=row["departed_on"],
-        checks=await case_checks(row, settings, today),
+        checks=[
+            check
+            for check in await case_checks(row, settings, today)
+            if not (actor.is_employer and check.id in checks.OFFICE_ONLY_CHECKS)
+        ],
         history=[EventOut(**{k: e[k] for k in EventOut.model_fields}) for e in events],
         attachments=[AttachmentOut(**{k: f[k] for k in AttachmentOut.model_fields}) for f in files],
     )

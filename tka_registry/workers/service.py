@@ -45,16 +45,18 @@ def _check_past(field: str, day: date, today: date, what: str) -> None:
         raise InvalidInput(field, f"{what} {day.isoformat()} is in the future")
 
 
-async def _unique_passport(number: str, country: str) -> None:
+async def _unique_passport(number: str, country: str, actor: Actor) -> None:
     clash = (
-        await Passport.select(Passport.worker)
+        await Passport.select(Passport.worker, Passport.worker.employer)
         .where((Passport.number == number) & (Passport.issuing_country == country))
         .first()
     )
     if clash:
+        # An employer is told the worker's id only when the worker is its own.
+        own = not actor.is_employer or clash["worker.employer"] == actor.employer_id
+        whose = f" (worker {clash['worker']})" if own else ""
         raise Conflict(
-            "passport.number",
-            f"passport {number} of {country} is on record already (worker {clash['worker']})",
+            "passport.number", f"passport {number} of {country} is on record already{whose}"
         )
 
 
@@ -72,7 +74,7 @@ async def create_worker(
     values["name_folded"] = fold(data.full_name)
     async with write_transaction(Worker._meta.db):
         values["employer"] = await _employer_for(actor, data.employer_id)
-        await _unique_passport(data.passport.number, data.passport.issuing_country)
+        await _unique_passport(data.passport.number, data.passport.issuing_country, actor)
         rows = await Worker.insert(Worker(**values, created_at=now, updated_at=now))
         worker_id = rows[0]["id"]
         passport = _passport_values(data.passport)
@@ -167,7 +169,7 @@ async def add_passport(
     _check_past("issued_on", data.issued_on, today, "passport issue date")
     async with write_transaction(Worker._meta.db):
         await _worker_row(actor, worker_id)
-        await _unique_passport(data.number, data.issuing_country)
+        await _unique_passport(data.number, data.issuing_country, actor)
         passport = _passport_values(data)
         rows = await Passport.insert(Passport(**passport, worker=worker_id, created_at=now))
         await Worker.update({Worker.updated_at: now}).where(Worker.id == worker_id)
