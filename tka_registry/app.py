@@ -10,7 +10,6 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
 from tka_registry.accounts.admin_api import AccountAdminController
@@ -41,8 +40,11 @@ from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
 from tka_registry.second_home.web import SecondHomePages
+from tka_registry.security.api_viewer import api_viewer, api_viewer_assets
 from tka_registry.security.headers import add_security_headers
+from tka_registry.security.private_files import keep_files_private
 from tka_registry.security.proxies import trusted_networks
+from tka_registry.security.query_text import refuse_nul_in_query
 from tka_registry.security.rate_stores import close_store, shared_rate_limit_store
 from tka_registry.settings import Settings, load_settings
 from tka_registry.spreadsheets.api import SpreadsheetController
@@ -88,6 +90,7 @@ def create_app(
     settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> Litestar:
     """The registry's app on the database named by ``settings.database_url``."""
+    keep_files_private()
     settings = settings or load_settings()
     pattern_problem = letter_number_pattern_problem(settings.letter_number_pattern)
     if pattern_problem:
@@ -113,7 +116,7 @@ def create_app(
             await close_database(engine)
 
     return Litestar(
-        route_handlers=[*ROUTE_HANDLERS, static_files()],
+        route_handlers=[*ROUTE_HANDLERS, static_files(), api_viewer_assets()],
         lifespan=[database, read_sealer, *scheduled_alerts(settings, clock)],
         state=State({"settings": settings, "clock": clock, "rate_limit_store": rate_limit_store}),
         dependencies=DEPENDENCIES,
@@ -123,6 +126,7 @@ def create_app(
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         before_send=[add_security_headers],
+        before_request=refuse_nul_in_query,
         request_max_body_size=settings.max_request_body_bytes,
         openapi_config=OpenAPIConfig(
             title="TKA Registry",
@@ -132,7 +136,7 @@ def create_app(
             openapi_router=Router(
                 "/schema", route_handlers=[], include_in_schema=False, opt=access(PUBLIC)
             ),
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[api_viewer()],
         ),
         debug=settings.debug,
     )

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tka_registry.db import close_database, engine_for, migrate, open_database
+from tka_registry.security.private_files import keep_files_private
 from tka_registry.settings import Settings, load_settings
 
 # Modules with ``register(subparsers)``: one line per business area.
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_files_private()  # the database, exports and keys it writes are the user's alone
     arguments = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = arguments.handler
     try:

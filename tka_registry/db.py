@@ -22,6 +22,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from tka_registry.postgres_engine import TimedPostgresEngine
+from tka_registry.security.private_files import create_private
 from tka_registry.settings import sqlite_path
 from tka_registry.sqlite_engine import PooledSQLiteEngine
 
@@ -94,6 +95,7 @@ def engine_for(
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)  # SQLite gives its WAL and shared-memory files the same mode
         return PooledSQLiteEngine(path=str(path), timeout=30)
     if database_url.startswith(("postgresql://", "postgres://")):
         if statement_timeout_ms is not None:

@@ -148,8 +148,10 @@ def _secret_key_beside(database_url: str, data_dir: Path) -> str:
         return key_file.read_text().strip()
     folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    # Mode 0600 from creation: the key is never readable by others, not even for a moment.
+    handle = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "w") as out:
+        out.write(key)
     return key
 
 

@@ -127,7 +127,7 @@ async def test_a_passport_clash_names_no_worker_of_another_employer(client) -> N
     }
     clash = await client.post("/api/v1/workers", json=body, headers=as_second)
     assert clash.status_code == 409
-    assert str(theirs["id"]) not in clash.text and "worker" not in clash.json()["detail"]
+    assert f"worker {theirs['id']}" not in clash.text and "worker" not in clash.json()["detail"]
     # The office still sees whose passport it is.
     office = await client.post("/api/v1/workers", json=body, headers=officer)
     assert office.status_code == 409 and f"worker {theirs['id']}" in office.json()["detail"]

@@ -14,12 +14,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-# The Swagger viewer under /schema is Litestar's page: an inline bootstrap script and its
-# assets from jsDelivr. It shows only the public API description, never registry data.
+# The Swagger viewer under /schema is Litestar's page with an inline bootstrap script; its
+# assets come from this server (security/api_viewer.py), never from a third-party CDN. It
+# shows only the public API description, never registry data.
 API_VIEWER_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-    "https://cdn.jsdelivr.net; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 API_VIEWER_PATHS = ("/schema", "/schema/swagger", "/schema/oauth2-redirect.html")
 
@@ -31,6 +31,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+
+# Answers carry personal data (API, pages, exports, documents): no browser or proxy keeps a
+# copy (OWASP ASVS 4.0.3 8.2.1). Only the package's own static files may be cached.
+NO_STORE = "no-store"
+CACHEABLE_PREFIXES = ("/static/",)
 
 # Behind HTTPS (TKA_COOKIE_SECURE=true) browsers are told to use nothing else for a year.
 HSTS = "max-age=31536000; includeSubDomains"
@@ -46,7 +51,10 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = policy_for(scope.get("path", ""))
+    path = scope.get("path", "")
+    headers["Content-Security-Policy"] = policy_for(path)
+    if not path.startswith(CACHEABLE_PREFIXES):
+        headers["Cache-Control"] = NO_STORE
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
     app = scope.get("app")
