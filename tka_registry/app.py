@@ -52,6 +52,7 @@ from tka_registry.spreadsheets.web import SpreadsheetPages
 from tka_registry.system.api import health
 from tka_registry.web import PAGE_HANDLERS, csrf_config, html_aware, static_files, template_config
 from tka_registry.workers.api import WorkerController
+from tka_registry.workers.web import OfficeWorkerPages
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
@@ -62,6 +63,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AccountAdminPages,
     EmployerController,
     WorkerController,
+    OfficeWorkerPages,
     PermitController,
     VisaIndexController,
     DocumentController,

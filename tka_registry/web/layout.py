@@ -31,6 +31,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.OFFICER: [
         ("/petugas", N_("Officer home")),
+        ("/petugas/cari", N_("Find a person")),
+        ("/petugas/impor", N_("Import workers")),
         ("/petugas/permohonan", N_("Review queue")),
         ("/petugas/rumah-kedua", N_("Second Home")),
         ("/petugas/belum-lengkap", N_("Records to complete")),

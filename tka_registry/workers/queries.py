@@ -24,11 +24,11 @@ from tka_registry.permits.state import (
 from tka_registry.rules.nationality import (
     UnknownNationality,
     canonical_nationality,
-    fold,
     nationality_name,
 )
 from tka_registry.settings import Settings
 from tka_registry.workers.schemas import CurrentPermit, WorkerSummary
+from tka_registry.workers.search import search_clause
 from tka_registry.workers.tables import Worker
 
 # The first day of the worker's unbroken stay (permits.current keeps it;
@@ -132,7 +132,8 @@ def where_clause(
         valid = worker_valid_on(today)
         add(f"{valid.text} AND w.permit_valid_until <= {{}}", *valid.arguments, edge)
     if filters.q:
-        add("w.name_folded LIKE {} ESCAPE '\\'", _like(fold(filters.q)))
+        clause, values = search_clause(filters.q)
+        add(clause, *values)
     _permit_clauses(filters, add)
     return (" AND ".join(clauses) or "1 = 1"), arguments
 

@@ -1,0 +1,284 @@
+"""The office's worker pages: search (/petugas/cari) and one person's page with its actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from babel.dates import format_date
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from pydantic import ValidationError
+
+from tka_registry.accounts.auth import access
+from tka_registry.accounts.roles import OFFICE_ROLES
+from tka_registry.applications.web import file_response
+from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.documents.service import download_permit_document
+from tka_registry.errors import DomainError, NotFound
+from tka_registry.permits.schemas import PermitRevocation
+from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
+from tka_registry.web.i18n import language_of, translator
+from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
+from tka_registry.workers.record import (
+    WorkerRecord,
+    record_departure,
+    revoke_current_permit,
+    worker_record,
+)
+from tka_registry.workers.search import employer_names
+
+PAGE_SIZE = 50
+
+
+class OfficeWorkerPages(Controller):
+    path = "/petugas"
+    include_in_schema = False
+
+    @get("/cari", opt=access(*OFFICE_ROLES))
+    async def search(
+        self,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        status: Annotated[str | None, QueryParameter()] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
+    ) -> Template:
+        """Workers by name (any order), passport (old ones too), permit, register number,
+        employer; ``status`` (a permit status, from the officer home's cards) lists by status."""
+        text = (q or "").strip()
+        status = status if status in WORKER_STATUSES else None
+        page = None
+        names: dict[int, str] = {}
+        if text or status:
+            page = await list_workers(
+                actor,
+                WorkerFilters(q=text or None, status=status),
+                limit=PAGE_SIZE,
+                offset=offset,
+                today=today,
+                settings=settings,
+            )
+            names = await employer_names(page.items)
+        return Template(
+            template_name="workers/search.html",
+            context={"q": text, "status": status, "page": page, "employers": names},
+        )
+
+    @get("/pekerja/{worker_id:int}", opt=access(*OFFICE_ROLES))
+    async def worker(
+        self,
+        worker_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        done: Annotated[str | None, QueryParameter(name="selesai")] = None,
+    ) -> Template:
+        """The person, every passport, permit and case in order, the audit, and the actions."""
+        record = await worker_record(actor, worker_id, settings=settings, today=today)
+        return _worker_page(record, today, done=done)
+
+    @get("/pekerja/{worker_id:int}/izin/{permit_id:int}", opt=access(*OFFICE_ROLES))
+    async def print_permit(
+        self,
+        worker_id: FromPath[int],
+        permit_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Response[bytes]:
+        """The permit's stored document (PDF), to print."""
+        record = await worker_record(actor, worker_id, settings=settings, today=today)
+        if permit_id not in {p.id for p in record.worker.permits}:
+            raise NotFound("permit_id", f"worker {worker_id} holds no permit {permit_id}")
+        pdf, filename = await download_permit_document(actor, permit_id, settings=settings, now=now)
+        return file_response(pdf, "application/pdf", filename)
+
+    @post("/pekerja/{worker_id:int}/cabut", opt=access(*OFFICE_ROLES))
+    async def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        worker_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+    ) -> Response[Any]:
+        """Revoke the current permit: first a page saying what will happen, then on confirmation."""
+        _ = translator(request)
+        values = await form_values(request)
+        record = await worker_record(actor, worker_id, settings=settings, today=today)
+        permit = record.current_permit
+        errors: FormErrors = {}
+        revocation = None
+        try:
+            revocation = PermitRevocation.model_validate(
+                {
+                    "revoked_on": values.get("revoked_on") or None,
+                    **_only(values, "revocation_reason"),
+                }
+            )
+        except ValidationError as error:
+            errors = validation_problems(error, _)
+        if revocation is not None and revocation.revoked_on > today:
+            errors["revoked_on"] = _("The date cannot be in the future.")
+        if permit is None:
+            errors["permit"] = _("This worker holds no permit that can be revoked.")
+        if errors or revocation is None or permit is None:
+            return _worker_page(record, today, values=values, errors=errors, action="revoke")
+        if values.get("confirmed") != "yes":
+            return _confirmation(
+                title=_("Revoke stay permit %(number)s?", number=permit.number),
+                consequences=[
+                    _(
+                        "Permit %(number)s of %(name)s ends on %(day)s and shows as revoked.",
+                        number=permit.number,
+                        name=record.worker.full_name,
+                        day=format_day(revocation.revoked_on, language_of(request)),
+                    ),
+                    _(
+                        "The reason is kept on the permit and in the audit log: %(reason)s",
+                        reason=revocation.revocation_reason,
+                    ),
+                    _("This cannot be undone; a new permit needs a new application."),
+                ],
+                action=f"/petugas/pekerja/{worker_id}/cabut",
+                values=values,
+                confirm=_("Yes, revoke the permit"),
+                back=f"/petugas/pekerja/{worker_id}",
+            )
+        try:
+            await revoke_current_permit(actor, record, revocation, settings=settings, today=today)
+        except DomainError as error:
+            errors = domain_problems(error)
+            return _worker_page(record, today, values=values, errors=errors, action="revoke")
+        return Redirect(
+            f"/petugas/pekerja/{worker_id}?selesai=cabut", status_code=HTTP_303_SEE_OTHER
+        )
+
+    @post("/pekerja/{worker_id:int}/keberangkatan", opt=access(*OFFICE_ROLES))
+    async def departure(
+        self,
+        request: Request[Any, Any, Any],
+        worker_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Response[Any]:
+        """Record that the worker left Indonesia, after a page saying what will happen."""
+        _ = translator(request)
+        values = await form_values(request)
+        record = await worker_record(actor, worker_id, settings=settings, today=today)
+        errors: FormErrors = {}
+        departed_on = parsed_day(values.get("departed_on", ""))
+        if departed_on is None:
+            errors["departed_on"] = _("Enter a real date, for example 2026-11-22.")
+        elif departed_on > today:
+            errors["departed_on"] = _("The date cannot be in the future.")
+        if errors or departed_on is None:
+            return _worker_page(record, today, values=values, errors=errors, action="departure")
+        if values.get("confirmed") != "yes":
+            permit = record.current_permit
+            day = format_day(departed_on, language_of(request))
+            consequences = [
+                _(
+                    "A departure report for %(name)s is filed and approved in your name,"
+                    " with a register number.",
+                    name=record.worker.full_name,
+                ),
+            ]
+            if permit is not None:
+                consequences.append(
+                    _(
+                        "Permit %(number)s ends on %(day)s (departure without re-entry).",
+                        number=permit.number,
+                        day=day,
+                    )
+                )
+            consequences.append(_("No overstay is counted after %(day)s.", day=day))
+            return _confirmation(
+                title=_("Record the departure on %(day)s?", day=day),
+                consequences=consequences,
+                action=f"/petugas/pekerja/{worker_id}/keberangkatan",
+                values=values,
+                confirm=_("Yes, record the departure"),
+                back=f"/petugas/pekerja/{worker_id}",
+            )
+        try:
+            await record_departure(
+                actor, record, departed_on, settings=settings, today=today, now=now
+            )
+        except DomainError as error:
+            errors = domain_problems(error)
+            return _worker_page(record, today, values=values, errors=errors, action="departure")
+        return Redirect(
+            f"/petugas/pekerja/{worker_id}?selesai=keberangkatan", status_code=HTTP_303_SEE_OTHER
+        )
+
+
+def format_day(day: date, language: str) -> str:
+    return format_date(day, "d MMMM y", locale=language)
+
+
+def parsed_day(text: str) -> date | None:
+    """A YYYY-MM-DD date as typed, or None (a missing date never becomes today)."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _only(values: dict[str, str], *names: str) -> dict[str, str]:
+    return {name: values[name] for name in names if name in values}
+
+
+def _worker_page(
+    record: WorkerRecord,
+    today: date,
+    *,
+    done: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    action: str = "",
+) -> Template:
+    return Template(
+        template_name="workers/worker.html",
+        context={
+            "record": record,
+            "worker": record.worker,
+            "current": record.current_permit,
+            "today": today,
+            "done": done,
+            "values": values or {},
+            "errors": errors or {},
+            "action": action,
+        },
+        status_code=400 if errors else 200,
+    )
+
+
+def _confirmation(
+    *,
+    title: str,
+    consequences: list[str],
+    action: str,
+    values: dict[str, str],
+    confirm: str,
+    back: str,
+) -> Template:
+    """A page that says what will happen and asks once more; the form carries the values."""
+    return Template(
+        template_name="workers/confirm.html",
+        context={
+            "title": title,
+            "consequences": consequences,
+            "action": action,
+            "values": values,
+            "confirm": confirm,
+            "back": back,
+        },
+    )
