@@ -36,6 +36,7 @@ from tka_registry.employers.api import EmployerController
 from tka_registry.http_errors import EXCEPTION_HANDLERS
 from tka_registry.intelligence.api import IntelligenceController, StatsController
 from tka_registry.intelligence.web import IntelligencePages
+from tka_registry.intelligence.web_overstays import OverstayPages
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
@@ -64,6 +65,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     EmployerController,
     WorkerController,
     OfficeWorkerPages,
+    OverstayPages,
     PermitController,
     VisaIndexController,
     DocumentController,

@@ -113,3 +113,9 @@ async def list_employers(
     return Page[EmployerOut](
         items=[employer_out(row) for row in rows], total=await count, limit=limit, offset=offset
     )
+
+
+async def employer_choices() -> list[tuple[str, str]]:
+    """Every employer as (id, name), by name: the options of an employer filter."""
+    rows = await Employer.select(Employer.id, Employer.name).order_by(Employer.name)
+    return [(str(row["id"]), row["name"]) for row in rows]

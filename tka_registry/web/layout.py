@@ -32,6 +32,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.OFFICER: [
         ("/petugas", N_("Officer home")),
         ("/petugas/cari", N_("Find a person")),
+        ("/petugas/overstay", N_("Overstay")),
         ("/petugas/impor", N_("Import workers")),
         ("/petugas/permohonan", N_("Review queue")),
         ("/petugas/rumah-kedua", N_("Second Home")),
@@ -44,7 +45,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("/admin/akun", N_("User management")),
         ("/pengingat", N_("Reminder ledger")),
     ],
-    Role.INTELLIGENCE: [("/beranda", N_("Home")), ("/intelijen", N_("Intelligence dashboard"))],
+    Role.INTELLIGENCE: [
+        ("/beranda", N_("Home")),
+        ("/intelijen", N_("Intelligence dashboard")),
+        ("/petugas/overstay", N_("Overstay")),
+    ],
 }
 
 # A permit's status as a tag on pages ("none": the worker has no permit).

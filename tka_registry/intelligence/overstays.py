@@ -1,0 +1,95 @@
+"""The overstay list as a page's rows and as CSV: everyone past their permit, longest first.
+
+Days, fines and the deportation mark come from intelligence.queries.overstays (rules.permits);
+nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tka_registry.accounts.roles import Actor
+from tka_registry.employers.service import checked_regency
+from tka_registry.errors import InvalidInput
+from tka_registry.intelligence.exports import BOM
+from tka_registry.intelligence.exports import _cell as cell
+from tka_registry.intelligence.exports import _encode as encode
+from tka_registry.intelligence.filters import checked_employer
+from tka_registry.intelligence.queries import overstays
+from tka_registry.settings import Settings
+from tka_registry.workers.queries import WorkerFilters, checked_nationalities
+
+CSV_BATCH = 1000
+CSV_HEADER = (
+    "ID",
+    "Nama Lengkap",
+    "Kewarganegaraan",
+    "Penjamin",
+    "Nomor Izin",
+    "Berlaku Sampai",
+    "Hari Overstay",
+    "Denda (Rp)",
+    "Deportasi",
+)
+
+
+@dataclass(frozen=True)
+class OverstayFilters:
+    nationality: str = ""
+    employer_id: str = ""
+    regency: str = ""
+    deportation_only: bool = False
+
+
+async def checked_filters(
+    form: OverstayFilters, *, today: date, settings: Settings
+) -> WorkerFilters:
+    """The worker filters of the page's fields; raises InvalidInput naming the bad one."""
+    employer_id = None
+    if form.employer_id:
+        if not form.employer_id.isdigit():
+            raise InvalidInput("penjamin", "choose an employer from the list")
+        employer_id = await checked_employer(int(form.employer_id))
+    last_expiry = None
+    if form.deportation_only:
+        # rules.permits.faces_deportation: more than N days over, so expired N + 1 days ago.
+        last_expiry = today - timedelta(days=settings.overstay_deportation_days + 1)
+    return WorkerFilters(
+        nationalities=checked_nationalities(form.nationality),
+        employer_id=employer_id,
+        regency=checked_regency(form.regency, settings) if form.regency else None,
+        expires_to=last_expiry,
+    )
+
+
+async def overstay_csv(
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+) -> AsyncIterator[bytes]:
+    """Every overstay of ``filters`` as CSV (UTF-8 with BOM), one batch at a time."""
+    yield BOM + encode([list(CSV_HEADER)])
+    offset = 0
+    while True:
+        page = await overstays(
+            actor, filters, limit=CSV_BATCH, offset=offset, today=today, settings=settings
+        )
+        lines = [
+            [
+                str(item.worker_id),
+                cell(item.full_name),
+                item.nationality,
+                cell(item.employer_name or ""),
+                cell(item.permit_number),
+                cell(item.expires_on),
+                str(item.overstay_days),
+                str(item.fine_idr),
+                "ya" if item.faces_deportation else "tidak",
+            ]
+            for item in page.items
+        ]
+        if lines:
+            yield encode(lines)
+        offset += CSV_BATCH
+        if offset >= page.total or not page.items:
+            return
