@@ -17,7 +17,11 @@ class OfficeController(Controller):
     @get("/petugas", opt=access(Role.OFFICER, Role.ADMIN), dependencies=BOARD)
     async def officer_home(self, board: BoardPage) -> Template:
         """Every worker, those in overstay and inside the extension window first, 50 a page."""
-        context = {**board, "worker_href": None, "to_complete": await records_to_complete()}
+        context = {
+            **board,
+            "worker_href": "/petugas/pekerja/",
+            "to_complete": await records_to_complete(),
+        }
         return Template(template_name="office/officer.html", context=context)
 
     @get("/beranda", opt=access(Role.ADMIN, Role.INTELLIGENCE, Role.OFFICER, Role.EMPLOYER))
