@@ -36,7 +36,9 @@ async def test_search_page_and_home_cards(client) -> None:
     home = await client.get("/petugas")
     assert 'href="/petugas/cari"' in home.text and 'href="/petugas/impor"' in home.text
     assert 'href="/petugas/overstay"' in home.text
-    assert f'href="/petugas/pekerja/{force.overstay}"' in home.text  # the board's rows open the page
+    assert (
+        f'href="/petugas/pekerja/{force.overstay}"' in home.text
+    )  # the board's rows open the page
     overstay = await client.get("/petugas/cari", params={"status": "expired"})
     assert names_listed(overstay.text) == ["Zhang Wei"]
     unknown = await client.get("/petugas/cari", params={"status": "bogus"})
