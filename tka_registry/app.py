@@ -37,6 +37,7 @@ from tka_registry.http_errors import EXCEPTION_HANDLERS
 from tka_registry.intelligence.api import IntelligenceController, StatsController
 from tka_registry.intelligence.web import IntelligencePages
 from tka_registry.intelligence.web_overstays import OverstayPages
+from tka_registry.notifications.schedule import outbox_sender
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
@@ -91,14 +92,24 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
 
 
 def create_app(
-    settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    *,
+    send_notifications: bool | None = None,
 ) -> Litestar:
-    """The registry's app on the database named by ``settings.database_url``."""
+    """The registry's app on the database named by ``settings.database_url``.
+
+    The notification outbox is sent in the background when ``send_notifications``; by default
+    by the app ``serve`` makes (no settings given), not by apps built for tests or tools.
+    """
+    if send_notifications is None:
+        send_notifications = settings is None
     keep_files_private()
     settings = settings or load_settings()
     pattern_problem = letter_number_pattern_problem(settings.letter_number_pattern)
     if pattern_problem:
         raise ValueError(pattern_problem)  # refuse to start rather than fail at a decision
+    background = [outbox_sender(settings, clock)] if send_notifications else []
     engine = engine_for(
         settings.database_url,
         statement_timeout_ms=settings.db_statement_timeout_ms,
@@ -121,7 +132,7 @@ def create_app(
 
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files(), api_viewer_assets()],
-        lifespan=[database, read_sealer, *scheduled_alerts(settings, clock)],
+        lifespan=[database, read_sealer, *scheduled_alerts(settings, clock), *background],
         state=State({"settings": settings, "clock": clock, "rate_limit_store": rate_limit_store}),
         dependencies=DEPENDENCIES,
         guards=[access_guard],

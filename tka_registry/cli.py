@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "tka_registry.audit.commands",
     "tka_registry.documents.commands",
     "tka_registry.alerts.commands",
+    "tka_registry.notifications.commands",
     "tka_registry.spreadsheets.commands",
 ]
 

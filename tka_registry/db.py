@@ -48,6 +48,7 @@ def all_tables() -> list[type[Table]]:
         Verification,
     )
     from tka_registry.employers.tables import Employer
+    from tka_registry.notifications.tables import Notification
     from tka_registry.permits.tables import Permit, VisaIndex
     from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
     from tka_registry.security.tables import RateLimit
@@ -80,6 +81,7 @@ def all_tables() -> list[type[Table]]:
         FileBlob,
         PendingUpload,
         RateLimit,
+        Notification,
     ]
 
 

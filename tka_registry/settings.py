@@ -74,6 +74,8 @@ class Settings:
     alert_stages_days: tuple[int, ...] = (90, 60, 30, 14, 7, 0)
     overstay_reminder_every_days: int = 7
     alerts_at: str = ""
+    # Notifications (issue 19): the office hears of new submissions at most this often.
+    submission_digest_minutes: int = 60
     # Days before a Second Home proof deadline to remind the holder (SE IMI-0740.GR.01.01/2022).
     second_home_proof_stages_days: tuple[int, ...] = (30, 14, 7, 0)
     # Public permit verifications allowed per client address and minute (issue 4).

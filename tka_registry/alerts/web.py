@@ -13,6 +13,7 @@ from tka_registry.accounts.roles import Role
 from tka_registry.alerts import history
 from tka_registry.alerts.tables import STATES
 from tka_registry.dependencies import CurrentActor
+from tka_registry.notifications.delivery import outbox_page
 
 PAGE_SIZE = 50
 
@@ -41,5 +42,10 @@ class AlertPages(Controller):
         )
         return Template(
             template_name="alerts/ledger.html",
-            context={"page": page, "states": STATES, "chosen": chosen},
+            context={
+                "page": page,
+                "states": STATES,
+                "chosen": chosen,
+                "outbox": await outbox_page(),
+            },
         )

@@ -37,6 +37,7 @@ from tka_registry.documents.render import DecisionLetter
 from tka_registry.documents.service import DocumentKind, render_pdf, store_document
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput
+from tka_registry.notifications.outbox import queue_decision
 from tka_registry.permits.schemas import PermitIn, PermitRevocation
 from tka_registry.permits.service import current_permit, issue_permit, revoke_permit
 from tka_registry.rules.calendar import jakarta_today
@@ -288,6 +289,14 @@ async def decide(
             "checks": made_against,
         }
         await record(actor, "application.decide", "application", application_id, details)
+        await queue_decision(
+            row,
+            data.decision,
+            message,
+            event_key=f"{application_id}:{data.decision}:{now.isoformat()}",
+            settings=settings,
+            now=now,
+        )
         if signatory is not None:
             kind = LetterKind.APPROVAL if data.decision == "approve" else LetterKind.REJECTION
             numbered = await number_letter(

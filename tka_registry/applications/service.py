@@ -32,6 +32,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput, NotFound
+from tka_registry.notifications.outbox import queue_submission
 from tka_registry.pagination import Page
 from tka_registry.permits.schemas import PermitOut
 from tka_registry.permits.service import current_permit, get_permit
@@ -251,6 +252,7 @@ async def submit_application(
         await record(
             actor, f"application.{action}", "application", application_id, {"register": number}
         )
+        await queue_submission(row, number, action, settings=settings, now=now)
     return await get_application(actor, application_id, settings=settings, today=today)
 
 

@@ -1,0 +1,74 @@
+"""What the notification emails say, in Bahasa Indonesia and English (plain text)."""
+
+from __future__ import annotations
+
+DECISIONS = {
+    "approve": {"id": "disetujui", "en": "approved"},
+    "reject": {"id": "ditolak", "en": "rejected"},
+    "return": {"id": "dikembalikan untuk dilengkapi", "en": "returned for more information"},
+}
+KINDS = {
+    "itas_new": {"id": "ITAS baru", "en": "new ITAS"},
+    "itas_extension": {"id": "perpanjangan ITAS", "en": "ITAS extension"},
+    "change_report": {"id": "laporan perubahan", "en": "change report"},
+    "departure_report": {"id": "laporan keberangkatan", "en": "departure report"},
+}
+OFFICE = {
+    "id": "Kantor Imigrasi Kelas I TPI Palembang",
+    "en": "Immigration Office Class I TPI Palembang",
+}
+
+
+def _language(language: str) -> str:
+    if language not in ("id", "en"):
+        raise ValueError(f"unknown notification language {language!r}: id or en")
+    return language
+
+
+def decision_message(
+    language: str, *, register_number: str, person: str, decision: str, reason: str, link: str
+) -> tuple[str, str]:
+    """Subject and body telling the employer the decision on a case."""
+    lang = _language(language)
+    said = DECISIONS[decision][lang]
+    if lang == "id":
+        subject = f"Permohonan {register_number} {said}"
+        lines = [
+            "Yth. penjamin,",
+            "",
+            f"Permohonan {register_number} ({person}) {said}.",
+            f"Alasan petugas: {reason}" if reason else "",
+            "",
+            f"Lihat permohonan: {link}",
+        ]
+    else:
+        subject = f"Application {register_number} {said}"
+        lines = [
+            "Dear sponsor,",
+            "",
+            f"Application {register_number} ({person}) was {said}.",
+            f"The officer's reason: {reason}" if reason else "",
+            "",
+            f"See the application: {link}",
+        ]
+    return subject, "\n".join([*lines, "", OFFICE[lang]]) + "\n"
+
+
+def submission_line(
+    language: str, *, register_number: str, person: str, kind: str, link: str
+) -> str:
+    """One submission in the office's digest."""
+    lang = _language(language)
+    return f"- {register_number}: {KINDS.get(kind, {}).get(lang, kind)}, {person} ({link})"
+
+
+def digest_message(language: str, lines: list[str]) -> tuple[str, str]:
+    """Subject and body of the office's digest of new submissions."""
+    lang = _language(language)
+    if lang == "id":
+        subject = f"{len(lines)} permohonan baru diajukan"
+        head = "Permohonan yang diajukan sejak ringkasan terakhir:"
+    else:
+        subject = f"{len(lines)} new applications submitted"
+        head = "Applications submitted since the last digest:"
+    return subject, "\n".join([head, "", *lines, "", OFFICE[lang]]) + "\n"
