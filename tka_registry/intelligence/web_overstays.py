@@ -55,15 +55,22 @@ class OverstayPages(Controller):
         try:
             filters = await checked_filters(form, today=today, settings=settings)
         except DomainError as error:
-            problems = domain_problems(error)
-            field = {
+            messages = {
+                "nationality": _(
+                    "Not a country or code we know: %(value)s", value=form.nationality
+                ),
+                "employer_id": _("Choose an employer from the list."),
+                "penjamin": _("Choose an employer from the list."),
+                "regency": _("Choose a regency of the working area."),
+            }
+            fields = {
                 "nationality": "kewarganegaraan",
                 "employer_id": "penjamin",
                 "regency": "wilayah",
             }
             errors = {
-                field.get(name, name): _("Check this value: %(reason)s", reason=reason)
-                for name, reason in problems.items()
+                fields.get(name, name): messages.get(name, reason)
+                for name, reason in domain_problems(error).items()
             }
         else:
             page = await overstays(
