@@ -34,7 +34,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from bench_intelligence import generator_statements, wait_ready  # noqa: E402
+from bench_intelligence import generator_statements  # noqa: E402
 from bench_workers import free_port, summary, timings, tka  # noqa: E402
 
 from tka_registry.accounts.roles import Actor  # noqa: E402
@@ -204,6 +204,19 @@ def like_scan(url: str, q: str) -> list[tuple[str, list[Any]]]:
     return [
         (f"SELECT count(*) FROM worker w WHERE w.name_folded LIKE {mark}", [f"%{q.lower()}%"]),
     ]
+
+
+async def wait_ready(http: httpx.AsyncClient, seconds: float = 600) -> None:
+    """Until the server answers /health (start-up is slow on a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if (await http.get("/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+    raise RuntimeError("server did not start")
 
 
 async def measure(url: str, port: int, rounds: int, today: date) -> None:
