@@ -97,7 +97,7 @@ class SpreadsheetPages(Controller):
         """The check's report as a workbook (the kept file is checked again; nothing saved)."""
         _ = translator(request)
         values = await form_values(request)
-        kept = _kept(token, settings)
+        kept = await pending_upload(token)
         if kept is None:
             message = _("This upload is no longer available: upload the file again")
             return _page({"errors": {"file": message}}, status_code=404)
@@ -134,15 +134,16 @@ async def _report_workbook(
     settings: Settings,
     today: Any,
     now: Any,
-    kept: Path,
+    kept: Pending,
     sheet: str | None,
 ) -> Response[Any] | Stream:
     language = language_of(request)
     try:
-        report = await import_workers(
-            actor, str(kept), settings=settings, today=today, now=now, dry_run=True,
-            sheet=sheet,
-        )  # fmt: skip
+        with as_file(kept.content, suffix=".csv") as path:
+            report = await import_workers(
+                actor, str(path), settings=settings, today=today, now=now, dry_run=True,
+                file_name=kept.file_name, sheet=sheet,
+            )  # fmt: skip
     except SpreadsheetRefused as refused:
         return _page({"errors": {"file": refused.reason.text(language)}}, status_code=400)
 
