@@ -90,7 +90,7 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
         await officer_page.screenshot(path=shots / "03-review-queue.png", full_page=True)
         await officer_page.get_by_role("link", name=register).click()
         checks = officer_page.locator("[data-check]")
-        assert await checks.count() == 4
+        assert await checks.count() == 5  # the four rules and the document checklist
         assert await officer_page.locator("[data-check][data-met='no']").count() == 0
         await officer_page.screenshot(path=shots / "04-review-case.png", full_page=True)
         await officer_page.get_by_role("button", name="Setujui").click()

@@ -143,7 +143,8 @@ async def test_officer_lands_on_the_officer_home(
     assert page.url.endswith("/petugas")
     assert await page.locator("h1").inner_text() == "Beranda petugas"
     counts = await page.locator(".summary-card__number").all_inner_texts()
-    assert counts == ["1", "1", "2", "1"]  # overstay, expiring, valid, without a permit
+    # overstay, expiring, valid, without a permit, not yet in force
+    assert counts == ["1", "1", "2", "1", "0"]
     current = page.locator('.main-nav a[aria-current="page"]')
     assert await current.inner_text() == "Beranda petugas"
     await page.screenshot(path=_shots(artifacts) / "officer-home-desktop-id.png", full_page=True)
