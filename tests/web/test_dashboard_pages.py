@@ -13,7 +13,7 @@ from tka_registry.workers.board import PAGE_SIZE
 from tka_registry.workers.tables import Worker
 
 ROW = re.compile(
-    r'<tr class="[^"]*" data-status="(\w+)">\s*<td data-label="[^"]+">(?:<a href="/portal/pekerja/(\d+)">)?([^<]+)<'
+    r'<tr class="[^"]*" data-status="(\w+)">\s*<td data-label="[^"]+">(?:<a href="/(?:portal|petugas)/pekerja/(\d+)">)?([^<]+)<'
 )
 CLONES = 5000
 
