@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -20,6 +21,15 @@ from tka_registry.system.outages import Outage, outage_of
 
 OFFICER = "petugas@outage.test"
 TRACK = {"register_number": "REG-2026-000001", "passport_number": "E12345678"}
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def _track(http: httpx.AsyncClient) -> httpx.Response:
+    """Post the public /track form (its GET shows the form without reading the database)."""
+    form = await http.get("/track")
+    token = CSRF_FIELD.search(form.text)
+    assert token, form.text
+    return await http.post("/track", data={**TRACK, "_csrf_token": token.group(1)})
 
 
 def _with_officer(env: dict[str, str]) -> None:
@@ -74,11 +84,11 @@ async def test_postgresql_stopped_or_frozen_answers_503_and_recovers(tmp_path: P
                 answers = [await http.get("/api/v1/workers", headers=officer) for _ in range(30)]
                 for answer in answers:
                     _assert_unavailable(answer, "database")
-                page = await http.get("/track", params=TRACK)
+                page = await _track(http)
                 assert page.status_code == 503 and "retry-after" in page.headers
                 assert "Layanan sedang tidak tersedia" in page.text
                 http.cookies.set("tka_lang", "en")
-                english = await http.get("/track", params=TRACK)
+                english = await _track(http)
                 http.cookies.delete("tka_lang")
                 assert "The service is unavailable for a moment" in english.text
                 health = await _health_within_2_s(http)

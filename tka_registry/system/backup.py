@@ -36,6 +36,15 @@ from tka_registry.system import sealing
 FORMAT = "tka-registry-backup/1"
 # Transient: rebuilt by use. ``migration`` is compared, not copied (restore migrates first).
 LEFT_OUT = {"rate_limit", "pending_upload", "migration"}
+# The search index (and SQLite FTS5's shadow tables) is derived: its triggers rebuild it as the
+# restored rows go in.
+DERIVED_PREFIX = "worker_search"
+
+
+def _left_out(name: str) -> bool:
+    return name in LEFT_OUT or name.startswith(DERIVED_PREFIX)
+
+
 # Filled by the first migration; a restore replaces these rows with the backup's.
 SEEDED = {"visa_index"}
 BATCH_ROWS = 500
@@ -117,7 +126,7 @@ async def write_backup(engine: Engine[Any], target: Path, passphrase: str = "") 
     with tempfile.TemporaryDirectory(prefix="tka-backup-") as folder:
         plain = Path(folder) / "backup.zip"
         async with consistent_snapshot(engine) as snapshot:
-            names = _ordered([n for n in await table_names(snapshot) if n not in LEFT_OUT])
+            names = _ordered([n for n in await table_names(snapshot) if not _left_out(n)])
             ran = await snapshot.run_querystring(
                 QueryString("SELECT name FROM migration ORDER BY name")
             )
@@ -196,7 +205,7 @@ async def rows_present(engine: Engine[Any], names: list[str]) -> dict[str, int]:
     """Tables (other than the seeded ones) that hold rows, with their counts."""
     present = {}
     for name in names:
-        if name in SEEDED or name in LEFT_OUT:
+        if name in SEEDED or _left_out(name):
             continue
         query = QueryString(f'SELECT COUNT(*) AS n FROM "{name}"')  # noqa: S608
         count = (await engine.run_querystring(query))[0]["n"]
