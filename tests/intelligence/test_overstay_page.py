@@ -8,6 +8,7 @@ import io
 from tests.factories import account, created, permit_body, signed_in, worker_body
 from tests.web.conftest import sign_in_page
 from tests.web.seed import seed_workforce
+from tka_registry.audit.service import seal_reads
 from tka_registry.audit.tables import AuditEntry
 
 
@@ -64,5 +65,6 @@ async def test_intelligence_reads_it_audited(client) -> None:
     page = await client.get("/petugas/overstay")
     assert page.status_code == 200 and "Zhang Wei" in page.text
     assert "/petugas/pekerja/" not in page.text  # a person's record needs a stated purpose
+    await seal_reads()  # reads wait in audit_pending_read until sealed into the chain
     actions = [r["action"] for r in await AuditEntry.select().where(AuditEntry.actor == email)]
     assert "intelligence.overstays" in actions
