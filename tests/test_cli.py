@@ -62,7 +62,7 @@ async def test_users_create_reads_the_password_from_stdin(db) -> None:
         "--password-stdin",
         stdin="short\n",
     )
-    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
     employer_without_id = tka(
         db,
         "users",
@@ -155,9 +155,9 @@ async def _the_demo_shows_the_whole_product(today: date) -> None:
     old = await Permit.select().where(Permit.id == renewal["supersedes"]).first()
     assert old is not None and not old["is_current"] and old["expires_on"] >= today
     # Only that renewal is deliberately "starting soon": it begins the day after the old ends.
-    starting_later = await Permit.select(Permit.id).where(Permit.issued_on > today)
+    starting_later = await Permit.select(Permit.id).where(Permit.valid_from > today)
     assert [row["id"] for row in starting_later] == [renewal["id"]]
-    assert renewal["issued_on"] == old["expires_on"] + timedelta(days=1)
+    assert renewal["valid_from"] == old["expires_on"] + timedelta(days=1)
 
     reminders = await Reminder.select(Reminder.state, Reminder.due_on)
     assert reminders and {(r["state"], r["due_on"]) for r in reminders} == {("pending", today)}
