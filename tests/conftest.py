@@ -22,6 +22,7 @@ from litestar import Litestar
 
 from tka_registry.app import create_app
 from tka_registry.db import all_tables, bind, engine_for, is_sqlite, migrate
+from tka_registry.listeners import connect_areas
 from tka_registry.permits.current import drifted_workers
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.settings import Settings, load_settings
@@ -106,7 +107,8 @@ async def _empty_tables() -> None:
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[str]:
-    """A migrated, empty database for one test."""
+    """A migrated, empty database for one test, its areas connected as the app connects them."""
+    connect_areas()
     bind(engine_for(database_url))
     await _empty_tables()
     yield database_url

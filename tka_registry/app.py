@@ -37,6 +37,7 @@ from tka_registry.http_errors import EXCEPTION_HANDLERS
 from tka_registry.intelligence.api import IntelligenceController, StatsController
 from tka_registry.intelligence.web import IntelligencePages
 from tka_registry.intelligence.web_overstays import OverstayPages
+from tka_registry.listeners import connect_areas
 from tka_registry.notifications.schedule import outbox_sender
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.rules.calendar import utc_now
@@ -105,6 +106,7 @@ def create_app(
     if send_notifications is None:
         send_notifications = settings is None
     keep_files_private()
+    connect_areas()
     settings = settings or load_settings()
     pattern_problem = letter_number_pattern_problem(settings.letter_number_pattern)
     if pattern_problem:

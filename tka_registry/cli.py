@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tka_registry.db import close_database, engine_for, migrate, open_database
+from tka_registry.listeners import connect_areas
 from tka_registry.security.private_files import keep_files_private
 from tka_registry.settings import Settings, load_settings
 
@@ -30,6 +31,8 @@ def run_with_database(
     settings: Settings, work: Callable[[], Awaitable[int]], *, apply_migrations: bool = True
 ) -> int:
     """Open the database (migrating it first), run ``work``, close; answers the exit code."""
+
+    connect_areas()
 
     async def main() -> int:
         engine = engine_for(settings.database_url)

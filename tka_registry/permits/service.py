@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -10,10 +9,11 @@ from piccolo.query.methods.select import Select
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
-from tka_registry.db import after_commit, write_transaction
+from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
+from tka_registry.permits import events
 from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.schemas import PermitIn, PermitOut, PermitRevocation, VisaIndexOut
 from tka_registry.permits.state import HELD, state_of, status_condition
@@ -238,14 +238,9 @@ async def issue_permit(
         permit_id = rows[0]["id"]
         await refresh_current_permits([worker["id"]])
         await record(actor, "permit.issue", "permit", permit_id, {"after": values})
-    # Every issued permit gets its document once the issue has committed (inside a caller's
-    # transaction, an approval's, after that one), so the render never holds the write lock; a
-    # failure is logged, not raised (downloads render a missing one).
-    from tka_registry.documents.service import document_after_issue
-
-    await after_commit(
-        functools.partial(document_after_issue, permit_id, settings=settings, now=now, actor=actor)
-    )
+    # Listeners (the document render) run once the issue has committed: inside a caller's
+    # transaction, an approval's, after that one.
+    await events.permit_issued(permit_id, settings=settings, now=now, actor=actor)
     return await get_permit(actor, permit_id, today=today, settings=settings)
 
 
@@ -258,20 +253,16 @@ async def revoke_permit(
     settings: Settings,
     with_case: bool = False,
 ) -> PermitOut:
-    """Revoke a permit. A Second Home principal's permit is revoked only ``with_case`` (by the
-    case's revocation, which takes the dependants' permits with it: they never outlast it)."""
+    """Revoke a permit. A permit that another area holds (a Second Home principal's, revoked
+    only by the case's revocation, which takes the dependants' permits with it) is revoked only
+    ``with_case``: the areas say so through ``permits.events.on_revocation``."""
     async with write_transaction(Permit._meta.db):
         row = await Permit.select().where(Permit.id == permit_id).first()
         if row is None:
             raise NotFound("id", f"no permit with id {permit_id}")
-        case_id = None if with_case else await _second_home_case_of(permit_id)
-        if case_id is not None:
-            raise Conflict(
-                "id",
-                f"permit {permit_id} is the principal's permit of Second Home case {case_id}:"
-                f" revoke the case (POST /api/v1/second-home/{case_id}/revocation) so that its"
-                " dependants' permits are revoked with it",
-            )
+        refusal = None if with_case else await events.revocation_refusal(permit_id)
+        if refusal is not None:
+            raise Conflict("id", refusal)
         if row["revoked_on"] is not None:
             raise Conflict("revoked_on", f"permit was revoked on {row['revoked_on'].isoformat()}")
         if data.revoked_on > today:
@@ -290,22 +281,6 @@ async def revoke_permit(
         await refresh_current_permits([row["worker"]])
         await record(actor, "permit.revoke", "permit", permit_id, data.model_dump(mode="json"))
     return await get_permit(actor, permit_id, today=today, settings=settings)
-
-
-async def _second_home_case_of(permit_id: int) -> int | None:
-    """The approved Second Home case whose principal holds ``permit_id``, if any."""
-    from tka_registry.second_home.schemas import CaseStatus
-    from tka_registry.second_home.tables import SecondHomeCase
-
-    case = (
-        await SecondHomeCase.select(SecondHomeCase.id)
-        .where(
-            (SecondHomeCase.principal_permit_id == permit_id)
-            & (SecondHomeCase.status == CaseStatus.APPROVED)
-        )
-        .first()
-    )
-    return None if case is None else int(case["id"])
 
 
 async def list_permits(

@@ -111,6 +111,27 @@ async def revoke_case(
     return await get_case(case_id, settings=settings, today=today)
 
 
+async def principal_permit_refusal(permit_id: int) -> str | None:
+    """Why ``permit_id`` may not be revoked on its own: it is the principal's permit of an
+    approved case, whose revocation takes the dependants' permits with it (they never outlast
+    it). Connected to ``permits.events.on_revocation``."""
+    case = (
+        await SecondHomeCase.select(SecondHomeCase.id)
+        .where(
+            (SecondHomeCase.principal_permit_id == permit_id)
+            & (SecondHomeCase.status == CaseStatus.APPROVED)
+        )
+        .first()
+    )
+    if case is None:
+        return None
+    return (
+        f"permit {permit_id} is the principal's permit of Second Home case {case['id']}:"
+        f" revoke the case (POST /api/v1/second-home/{case['id']}/revocation) so that its"
+        " dependants' permits are revoked with it"
+    )
+
+
 async def overdue_cases(
     *, limit: int, offset: int, today: date, settings: Settings
 ) -> Page[CaseSummary]:

@@ -175,11 +175,9 @@ async def decide_case(
 async def _documents_after_approval(
     actor: Actor, case_id: int, *, settings: Settings, now: datetime
 ) -> None:
-    """Permit PDFs and the approval letter, after the commit; a failure is logged, not raised
-    (the letter endpoint renders a missing letter on demand)."""
-    facts = await read.load_case(case_id)
-    for permit_id in facts.permit_ids:
-        await documents.document_after_issue(permit_id, settings=settings, now=now, actor=actor)
+    """The approval letter, after the commit (the permits' papers are rendered by the permit
+    issue's listener before it); a failure is logged, not raised (the letter endpoint renders a
+    missing letter on demand)."""
     try:
         await approval_letter(actor, case_id, settings=settings, now=now)
     except Exception:
