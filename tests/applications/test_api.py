@@ -428,3 +428,37 @@ async def test_track_answers_only_the_status(client, office) -> None:
     )
     assert wrong.status_code == 404
     assert "EA1234567" not in wrong.text
+
+
+async def test_officer_sets_first_day_and_permit_is_not_yet_in_force(client, office) -> None:
+    """The decision day is the issue date; the officer's "valid from" is the first day, and a
+    permit that has not begun is genuine but not in force (issue 14)."""
+    case = await _submitted(client, office)
+    approved = await client.post(
+        f"{CASES}/{case['id']}/decision",
+        json={"decision": "approve", "valid_from": "2026-12-15", "expires_on": "2027-12-14"},
+        headers=office.officer,
+    )
+    assert approved.status_code == 200, approved.text
+    permit = approved.json()["permit"]
+    assert (permit["issued_on"], permit["valid_from"], permit["expires_on"]) == (
+        "2026-11-22",
+        "2026-12-15",
+        "2027-12-14",
+    )
+    shown = (await client.get(f"/api/v1/permits/{permit['id']}", headers=office.officer)).json()
+    assert shown["status"] == "not_yet_valid"
+
+
+async def test_decision_that_ends_before_it_starts_is_refused(client, office) -> None:
+    case = await _submitted(client, office)
+    refused = await client.post(
+        f"{CASES}/{case['id']}/decision",
+        json={"decision": "approve", "valid_from": "2027-01-10", "expires_on": "2026-12-20"},
+        headers=office.officer,
+    )
+    assert refused.status_code == 422, refused.text
+    assert "expires_on" in {e["field"] for e in refused.json()["errors"]}
+    assert (await Application.select().where(Application.id == case["id"]).first())[
+        "status"
+    ] == "submitted"

@@ -108,6 +108,13 @@ async def _issue(
     if worker_id is None:
         worker_id = await _new_worker(row, details, ctx)
     head = await current_permit(worker_id)
+    # A missing date never defaults to today: the officer's, else the one asked for.
+    valid_from = data.valid_from or details.requested_from
+    expires_on = data.expires_on or details.requested_until
+    for field, value in (("valid_from", valid_from), ("expires_on", expires_on)):
+        if value is None:
+            raise InvalidInput(field, "the application asks for no date: give the permit's date")
+    assert valid_from is not None and expires_on is not None
     permit = await issue_permit(
         ctx.actor,
         PermitIn(
@@ -117,8 +124,8 @@ async def _issue(
             number=data.permit_number or f"ITAS-{row['register_number']}",
             # Issued on the day of the decision; valid from the day asked for (or set).
             issued_on=ctx.today,
-            valid_from=data.issued_on or details.requested_from or ctx.today,
-            expires_on=data.expires_on or details.requested_until or ctx.today,
+            valid_from=valid_from,
+            expires_on=expires_on,
             employer_id=row["employer"],
             supersedes_id=head["id"] if head else None,
             register_number=row["register_number"],

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tka_registry.permits.schemas import PermitOut
 from tka_registry.workers.schemas import Nationality, PassportNumber, Sex
@@ -105,7 +105,11 @@ class DecisionIn(BaseModel):
     permit_number: (
         Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9./-]+$")] | None
     ) = None
-    issued_on: date | None = None
+    # The permit's first day of validity; ``issued_on`` is its former name, still accepted (the
+    # permit's own issue date is always the day of the decision).
+    valid_from: Annotated[
+        date | None, Field(validation_alias=AliasChoices("valid_from", "issued_on"))
+    ] = None
     expires_on: date | None = None
 
 

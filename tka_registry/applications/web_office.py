@@ -142,7 +142,7 @@ class ReviewPages(Controller):
         _ = translator(request)
         values = await form_values(request)
         fields = {k: (values.get(k) or None) for k in ("decision", "message", "permit_number")}
-        fields |= {k: (values.get(k) or None) for k in ("issued_on", "expires_on")}
+        fields |= {k: (values.get(k) or None) for k in ("valid_from", "expires_on")}
         try:
             data = DecisionIn.model_validate(fields)
             await decisions.decide(actor, case_id, data, settings=settings, today=today, now=now)
