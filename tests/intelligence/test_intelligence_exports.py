@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from httpx import AsyncClient
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.intelligence.conftest import Registry
@@ -18,10 +19,12 @@ from tka_registry.audit.tables import AuditEntry
 from tka_registry.intelligence import exports
 from tka_registry.rules.nationality import fold
 from tka_registry.settings import Settings
+from tka_registry.spreadsheets.api import XLSX_MEDIA_TYPE
 from tka_registry.workers.queries import WorkerFilters
 from tka_registry.workers.tables import Worker
 
 CSV_URL = "/api/v1/intelligence/exports/workers.csv"
+XLSX_URL = "/api/v1/intelligence/exports/workers.xlsx"
 REPORT_URL = "/api/v1/intelligence/reports/nationalities.pdf"
 BULK = 3000
 
@@ -54,9 +57,22 @@ async def _bulk_workers(count: int) -> None:
         await Worker.insert(*rows)
 
 
-def _rows(body: bytes) -> list[list[str]]:
+async def _last_export() -> object:
+    """The details of the newest export in the audit log."""
+    await seal_reads()  # reads join the chain when sealed
+    entry = (
+        await AuditEntry.select()
+        .where(AuditEntry.action == "intelligence.export")
+        .order_by(AuditEntry.sequence, ascending=False)
+        .first()
+    )
+    assert entry is not None
+    return json.loads(entry["details"])
+
+
+def _rows(body: bytes, delimiter: str = ";") -> list[list[str]]:
     assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM first, so spreadsheets read accents"
-    return list(csv.reader(io.StringIO(body[3:].decode("utf-8"))))
+    return list(csv.reader(io.StringIO(body[3:].decode("utf-8")), delimiter=delimiter))
 
 
 async def test_csv_has_a_bom_the_same_filters_and_streams_in_batches(
@@ -78,8 +94,17 @@ async def test_csv_has_a_bom_the_same_filters_and_streams_in_batches(
     assert bulk[0][1] == "Pekerja Massal Ñandú 00000"
     assert bulk[7][7] == "'=SUM(A1:A2) Technician"  # a formula is never run by a spreadsheet
     kenji = next(row for row in body if row[1] == "Kenji Sato")
+    assert kenji[2] == "Laki-laki" and kenji[12] == "Izin Tinggal Terbatas"  # words, not codes
     assert kenji[4:7] == ["JPN", "Jepang", "Kabupaten Musi Banyuasin"]
-    assert kenji[-2:] == ["expired", "61"] and kenji[-4] == "2025-09-23"
+    assert kenji[-2:] == ["Overstay", "61"] and kenji[-4] == "2025-09-23"
+    assert bulk[0][-2:] == ["Tanpa izin", "0"]
+
+    english = _rows((await client.get(f"{CSV_URL}?language=en", headers=registry.intel)).content,
+                    delimiter=",")  # fmt: skip
+    assert english[0][:3] == ["ID", "Full Name", "Sex"]
+    kenji = next(row for row in english if row[1] == "Kenji Sato")
+    assert kenji[2] == "Male" and kenji[5] == "Japan" and kenji[12] == "Limited Stay Permit"
+    assert next(row for row in english if row[1].startswith("Pekerja"))[-2] == "No permit"
 
     filtered = await client.get(f"{CSV_URL}?nationality=CHN&q=massal", headers=registry.intel)
     chinese = _rows(filtered.content)[1:]
@@ -98,18 +123,48 @@ async def test_csv_has_a_bom_the_same_filters_and_streams_in_batches(
     assert len(chunks) == 1 + 2  # 3,008 rows in batches of 2,000
     assert b"".join(chunks) == response.content
 
-    await seal_reads()  # reads join the chain when sealed
-    entry = (
-        await AuditEntry.select()
-        .where(AuditEntry.action == "intelligence.export")
-        .order_by(AuditEntry.sequence, ascending=False)
-        .first()
-    )
-    assert entry is not None
-    assert json.loads(entry["details"]) == {
+    assert await _last_export() == {
         "filters": {"nationalities": ["CHN"], "q": "massal"},
         "format": "csv",
     }
+
+
+async def test_workbook_export_is_typed_with_a_frozen_header_and_words(
+    client: AsyncClient, registry: Registry, artifacts: Path
+) -> None:
+    response = await client.get(XLSX_URL, headers=registry.intel)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX_MEDIA_TYPE
+    assert 'filename="tka-2026-11-22.xlsx"' in response.headers["content-disposition"]
+    (artifacts / "intelligence_export.xlsx").write_bytes(response.content)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None and sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]][:3] == ["ID", "Nama Lengkap", "Jenis Kelamin"]
+    assert round(sheet.column_dimensions["B"].width) == 29  # 28 characters and the padding
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    kenji = next(row for row in rows if row[1] == "Kenji Sato")
+    assert isinstance(kenji[0], int) and isinstance(kenji[3], datetime)  # typed cells
+    assert kenji[2] == "Laki-laki" and kenji[5] == "Jepang" and kenji[-2:] == ("Overstay", 61)
+    assert kenji[14] == datetime(2025, 9, 23)
+    csv_body = _rows((await client.get(CSV_URL, headers=registry.intel)).content)[1:]
+    assert len(rows) == len(csv_body)  # the same rows as the CSV
+
+    english = await client.get(f"{XLSX_URL}?language=en&nationality=JPN", headers=registry.intel)
+    sheet = load_workbook(io.BytesIO(english.content)).active
+    assert sheet is not None and sheet["B1"].value == "Full Name"
+    assert [sheet["C2"].value, sheet["F2"].value, sheet["R2"].value] == [
+        "Male",
+        "Japan",
+        "Overstay",
+    ]
+    assert sheet.max_row == 2
+    page = await client.get("/intelijen/unduh.xlsx?nationality=JPN", headers=registry.intel)
+    assert page.status_code == 200 and page.content.startswith(b"PK")
+    assert (await client.get(XLSX_URL, headers=registry.officer)).status_code == 403
+    bad = await client.get(f"{XLSX_URL}?language=fr", headers=registry.intel)
+    assert bad.status_code == 400
+
+    assert await _last_export() == {"filters": {"nationalities": ["JPN"]}, "format": "xlsx"}
 
 
 async def test_pdf_report_by_nationality_for_a_chosen_day(

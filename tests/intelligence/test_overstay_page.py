@@ -51,9 +51,17 @@ async def test_officer_sees_days_fine_and_deportation(client) -> None:
 
     exported = await client.get("/petugas/overstay/unduh.csv", params={"deportasi": "1"})
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    text = exported.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # as Indonesian Excel splits
     assert rows[0][1] == "Nama Lengkap" and len(rows) == 2
     assert rows[1][1] == "Lee Min-ho" and rows[1][6:] == ["82", "82000000", "ya"]
+    assert rows[1][2] == "Korea Selatan"  # a word, not the code KOR
+    client.cookies.set("tka_lang", "en")
+    english = await client.get("/petugas/overstay/unduh.csv", params={"deportasi": "1"})
+    client.cookies.delete("tka_lang")
+    rows = list(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["ID", "Full Name", "Nationality"]
+    assert rows[1][2] == "South Korea" and rows[1][-1] == "yes"
     refused = await client.get("/petugas/overstay/unduh.csv", params={"kewarganegaraan": "x"})
     assert refused.status_code in (400, 422)
 

@@ -159,6 +159,10 @@ async def test_export_then_import_is_a_round_trip(
     data = exported.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfNama Lengkap;Jenis Kelamin;")  # Indonesian Excel
     assert "E99887766" in data.decode() and "'=Lecturer" in data.decode()
+    lines = data.decode("utf-8-sig").split("\r\n")
+    li_na = lines[1].split(";")  # words of the file's language, not codes
+    assert li_na[:2] == ["Lǐ Nà", "Laki-laki"] and li_na[4] == "Tiongkok"
+    assert li_na[14] == "Izin Tinggal Terbatas" and ";Inggris;" in data.decode()
     before = (await _counts(), await Worker.select().order_by(Worker.id))
 
     code, out, _ = await cli("import-workers", str(exported))
@@ -202,7 +206,19 @@ async def test_workbook_export_is_typed_and_reads_back_unchanged(
     positions = [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "=Lecturer" in positions  # text, never a formula
     assert sheet["L3"].data_type == "s"
+    assert [sheet["B2"].value, sheet["E2"].value, sheet["O2"].value] == [
+        "Laki-laki", "Tiongkok", "Izin Tinggal Terbatas"
+    ]  # fmt: skip
     before = (await _counts(), await Worker.select().order_by(Worker.id))
     code, out, _ = await cli("import-workers", str(exported))
     assert code == 0 and "0 diimpor, 0 diperbarui, 3 tidak berubah, 0 ditolak" in out
     assert (await _counts(), await Worker.select().order_by(Worker.id)) == before
+
+    english = tmp_path / "export.xlsx"
+    assert (await cli("export-workers", str(english), "--language", "en"))[0] == 0
+    sheet = load_workbook(english).active
+    assert sheet is not None and [sheet["B2"].value, sheet["E2"].value, sheet["O2"].value] == [
+        "Male", "China", "Limited Stay Permit"
+    ]  # fmt: skip
+    code, out, _ = await cli("import-workers", str(english))
+    assert code == 0 and "0 diimpor, 0 diperbarui, 3 tidak berubah, 0 ditolak" in out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import io
+import itertools
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -82,6 +84,19 @@ def test_export_is_utf8_with_bom_and_canonical_headers_and_iso_dates() -> None:
     assert "1985-03-12" in text and "2027-01-04" in text
     english = b"".join(iter_workers_csv([], language="en"))[3:].decode()
     assert english.startswith("Full Name,Sex,Date of Birth,")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("id", ["Laki-laki", "Tiongkok", "Tiongkok", "Izin Tinggal Terbatas"]),
+        ("en", ["Male", "China", "China", "Limited Stay Permit"]),
+    ],
+)
+def test_codes_are_written_as_words_of_the_language(language: str, words: list[str]) -> None:
+    text = b"".join(iter_workers_csv([ZHANG.as_record()], language=language)).decode("utf-8-sig")
+    row = next(itertools.islice(csv.reader(io.StringIO(text)), 1, None))
+    assert [row[1], row[4], row[6], row[14]] == words
 
 
 def test_formula_like_cells_are_guarded() -> None:

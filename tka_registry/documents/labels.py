@@ -1,4 +1,5 @@
-"""Words printed on documents, in Bahasa Indonesia and English: dates, sexes, permit kinds."""
+"""Words printed on documents and exports, in Bahasa Indonesia and English: dates, sexes,
+permit kinds, business sectors."""
 
 from __future__ import annotations
 
@@ -42,10 +43,34 @@ SEXES = {
     "X": ("Tidak ditentukan", "Unspecified"),
 }
 
-# UU 6/2011 arts. 48-60: ITAS limited stay permit, ITAP permanent stay permit.
+# UU 6/2011 arts. 48-60: ITK visit, ITAS limited and ITAP permanent stay permits.
 PERMIT_KINDS = {
+    "ITK": ("Izin Tinggal Kunjungan", "Visit Stay Permit"),
     "ITAS": ("Izin Tinggal Terbatas", "Limited Stay Permit"),
     "ITAP": ("Izin Tinggal Tetap", "Permanent Stay Permit"),
+}
+
+# Business sectors (KBLI 2020 sections) as the registry's records name them; the employer's
+# sector is free text, so a sector not listed here is shown as typed.
+SECTORS = {
+    "agriculture": ("Pertanian", "Agriculture"),
+    "plantation": ("Perkebunan", "Plantation"),
+    "fisheries": ("Perikanan", "Fisheries"),
+    "mining": ("Pertambangan", "Mining"),
+    "oil and gas": ("Minyak dan gas bumi", "Oil and gas"),
+    "manufacturing": ("Industri pengolahan", "Manufacturing"),
+    "shipbuilding": ("Industri perkapalan", "Shipbuilding"),
+    "energy": ("Energi", "Energy"),
+    "construction": ("Konstruksi", "Construction"),
+    "trade": ("Perdagangan", "Trade"),
+    "transport": ("Transportasi", "Transport"),
+    "hospitality": ("Perhotelan", "Hospitality"),
+    "information technology": ("Teknologi informasi", "Information technology"),
+    "finance": ("Jasa keuangan", "Finance"),
+    "education": ("Pendidikan", "Education"),
+    "language school": ("Lembaga kursus bahasa", "Language school"),
+    "health": ("Kesehatan", "Health"),
+    "services": ("Jasa", "Services"),
 }
 
 # Application kinds an officer decides; an unknown code is printed as it is.
@@ -94,6 +119,23 @@ def sex_labels(sex: str) -> tuple[str, str]:
 def permit_kind_labels(kind: str) -> tuple[str, str]:
     """(Indonesian, English) name of a permit kind code such as ``ITAS``."""
     return PERMIT_KINDS.get(kind.strip().upper(), (kind, kind))
+
+
+def _sector_index() -> dict[str, tuple[str, str]]:
+    index: dict[str, tuple[str, str]] = {}
+    for key, names in SECTORS.items():
+        for name in (key, *names):
+            index[" ".join(name.lower().split())] = names
+    return index
+
+
+_SECTOR_INDEX = _sector_index()
+
+
+def sector_labels(sector: str) -> tuple[str, str]:
+    """(Indonesian, English) of a business sector written in either language or as its key
+    (``mining``, ``Pertambangan``); the text itself when not listed."""
+    return _SECTOR_INDEX.get(" ".join(sector.lower().split()), (sector, sector))
 
 
 def application_kind_labels(kind: str) -> tuple[str, str]:

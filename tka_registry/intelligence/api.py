@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import IO, Annotated, Any, Literal, TypeVar
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
@@ -35,6 +35,7 @@ from tka_registry.intelligence.schemas import (
 )
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.settings import Settings
+from tka_registry.spreadsheets.api import workbook_download
 from tka_registry.workers.queries import WorkerFilters
 
 Counted = TypeVar("Counted")
@@ -45,6 +46,7 @@ Filters = NamedDependency[WorkerFilters]
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(ge=0)]
 PurposeQuery = Annotated[str, QueryParameter(min_length=5, max_length=200)]
+Language = FromQuery[Literal["id", "en"] | None]
 
 
 async def audited(actor: Actor, action: str, filters: WorkerFilters, **more: object) -> None:
@@ -72,16 +74,37 @@ def checked_purpose(purpose: str) -> str:
     return text
 
 
-async def csv_download(
-    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+async def query_download(
+    actor: Actor,
+    filters: WorkerFilters,
+    *,
+    today: date,
+    settings: Settings,
+    language: str,
+    file_format: str,
 ) -> Stream:
-    """The audited CSV response of a query, for the API and the dashboard page alike."""
-    await audited(actor, "intelligence.export", filters, format="csv")
+    """The audited export of a query, as CSV or as a workbook (``file_format``: ``csv`` or
+    ``xlsx``), for the API and the dashboard page alike."""
+    await audited(actor, "intelligence.export", filters, format=file_format)
+    name = f"tka-{today.isoformat()}.{file_format}"
+    if file_format == "xlsx":
+
+        async def write(stream: IO[bytes]) -> int:
+            return await exports.write_workbook(
+                stream, actor, filters, today=today, settings=settings, language=language
+            )
+
+        return await workbook_download(write, name)
     return Stream(
-        exports.csv_chunks(actor, filters, today=today, settings=settings),
+        exports.csv_chunks(actor, filters, today=today, settings=settings, language=language),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="tka-{today.isoformat()}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def file_format_of(path: str) -> str:
+    """``xlsx`` for a path ending in .xlsx, else ``csv``."""
+    return "xlsx" if path.endswith(".xlsx") else "csv"
 
 
 async def report_download(actor: Actor, as_of: date, language: str) -> Response[bytes]:
@@ -155,12 +178,23 @@ class IntelligenceController(Controller):
         await audited(actor, "intelligence.overstays", filters, offset=offset, total=page.total)
         return page
 
-    @get("/exports/workers.csv", opt=INTELLIGENCE)
-    async def export_csv(
-        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    @get(["/exports/workers.csv", "/exports/workers.xlsx"], opt=INTELLIGENCE)
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        filters: Filters,
+        language: Language = None,
     ) -> Stream:
-        """The query as CSV (UTF-8 with BOM), streamed from the database batch by batch."""
-        return await csv_download(actor, filters, today=today, settings=settings)
+        """The query as CSV (UTF-8 with BOM; ``;``-separated and Indonesian words unless
+        ``language=en``), streamed from the database batch by batch, or as a workbook (.xlsx:
+        typed cells, a frozen header row, column widths)."""
+        return await query_download(
+            actor, filters, today=today, settings=settings,
+            language=language or settings.language, file_format=file_format_of(request.url.path),
+        )  # fmt: skip
 
     @get("/reports/nationalities.pdf", opt=INTELLIGENCE)
     async def nationality_report(

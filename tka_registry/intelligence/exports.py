@@ -1,4 +1,4 @@
-"""Exports of the intelligence section: the CSV of any query, streamed, and the PDF report
+"""Exports of the intelligence section: the CSV or workbook of any query, and the PDF report
 "Laporan Tenaga Kerja Asing per Kewarganegaraan" for a chosen day.
 """
 
@@ -10,6 +10,7 @@ import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 import anyio
 
@@ -21,31 +22,46 @@ from tka_registry.permits.state import in_force_on
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.cells import needs_formula_guard
+from tka_registry.spreadsheets.labels import value_label
+from tka_registry.spreadsheets.xlsx import SheetWriter
 from tka_registry.workers.queries import WorkerFilters
 from tka_registry.workers.tables import Worker
 
 BOM = "\ufeff".encode()
-CSV_HEADER = (
-    "ID",
-    "Nama Lengkap",
-    "Jenis Kelamin",
-    "Tanggal Lahir",
-    "Kode Kewarganegaraan",
-    "Kewarganegaraan",
-    "Kabupaten/Kota",
-    "Jabatan",
-    "Penjamin",
-    "Sektor",
-    "Nomor Paspor",
-    "Nomor Izin Tinggal",
-    "Jenis Izin",
-    "Indeks Visa",
-    "Tanggal Terbit",
-    "Berlaku Dari",
-    "Berlaku Sampai",
-    "Status",
-    "Hari Overstay",
+# (Indonesian, English) headers of the export, in column order.
+HEADERS: tuple[tuple[str, str], ...] = (
+    ("ID", "ID"),
+    ("Nama Lengkap", "Full Name"),
+    ("Jenis Kelamin", "Sex"),
+    ("Tanggal Lahir", "Date of Birth"),
+    ("Kode Kewarganegaraan", "Nationality Code"),
+    ("Kewarganegaraan", "Nationality"),
+    ("Kabupaten/Kota", "Regency/City"),
+    ("Jabatan", "Position"),
+    ("Penjamin", "Sponsor"),
+    ("Sektor", "Sector"),
+    ("Nomor Paspor", "Passport Number"),
+    ("Nomor Izin Tinggal", "Permit Number"),
+    ("Jenis Izin", "Permit Kind"),
+    ("Indeks Visa", "Visa Index"),
+    ("Tanggal Terbit", "Issued On"),
+    ("Berlaku Dari", "Valid From"),
+    ("Berlaku Sampai", "Expires On"),
+    ("Status", "Status"),
+    ("Hari Overstay", "Days of Overstay"),
 )
+# Column widths of the workbook, in characters.
+WIDTHS = (8, 28, 14, 13, 12, 20, 26, 24, 32, 20, 16, 18, 22, 10, 13, 13, 13, 16, 10)
+
+
+def headers(language: str) -> list[str]:
+    """The export's headers in ``language`` (``id`` or ``en``)."""
+    return [pair[1] if language == "en" else pair[0] for pair in HEADERS]
+
+
+def csv_delimiter(language: str) -> str:
+    """``;`` in Indonesian (what Indonesian Excel splits on), ``,`` in English."""
+    return "," if language == "en" else ";"
 
 
 def _cell(value: object) -> str:
@@ -58,51 +74,81 @@ def _cell(value: object) -> str:
     return "'" + text if needs_formula_guard(text) else text
 
 
-def csv_line_values(row: IntelligenceRow) -> list[str]:
+def row_values(row: IntelligenceRow, language: str = "id") -> list[object]:
+    """The row's typed values in column order (dates as dates, counts as numbers), each code
+    written as a word of ``language`` (sex, nationality, sector, permit kind, status)."""
     permit = row.current_permit
+    nationality = row.nationality_name if language == "en" else row.nationality_name_id
     values: list[object] = [
         row.id,
         row.full_name,
-        row.sex,
+        value_label("sex", row.sex, language),
         row.date_of_birth,
         row.nationality,
-        row.nationality_name_id,
+        nationality,
         row.regency,
         row.position,
         row.employer_name,
-        row.sector,
+        value_label("sector", row.sector, language),
         row.passport_number,
     ]
     if permit is None:
-        values += [None, None, None, None, None, None, "none", 0]
-    else:
-        values += [
-            permit.number,
-            permit.kind,
-            permit.visa_index,
-            permit.issued_on,
-            permit.valid_from,
-            permit.expires_on,
-            permit.status,
-            permit.overstay_days,
-        ]
-    return [_cell(value) for value in values]
+        no_permit = value_label("status", "none", language)
+        return [*values, None, None, None, None, None, None, no_permit, 0]
+    return [
+        *values,
+        permit.number,
+        value_label("kind", permit.kind, language),
+        permit.visa_index,
+        permit.issued_on,
+        permit.valid_from,
+        permit.expires_on,
+        value_label("status", permit.status, language),
+        permit.overstay_days,
+    ]
 
 
-def _encode(lines: list[list[str]]) -> bytes:
+def csv_line_values(row: IntelligenceRow, language: str = "id") -> list[str]:
+    return [_cell(value) for value in row_values(row, language)]
+
+
+def _encode(lines: list[list[str]], delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(lines)
     return buffer.getvalue().encode("utf-8")
 
 
 async def csv_chunks(
-    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings, language: str = "id"
 ) -> AsyncIterator[bytes]:
-    """The CSV (UTF-8 with BOM, so spreadsheet programs read accents right) in chunks: header
-    first, then one chunk per database batch. Memory holds one batch at a time."""
-    yield BOM + _encode([list(CSV_HEADER)])
+    """The CSV (UTF-8 with BOM, so spreadsheet programs read accents right; ``;``-separated
+    in Indonesian) in chunks: header first, then one chunk per database batch. Memory holds
+    one batch at a time."""
+    delimiter = csv_delimiter(language)
+    yield BOM + _encode([headers(language)], delimiter)
     async for batch in export_batches(actor, filters, today=today, settings=settings):
-        yield _encode([csv_line_values(row) for row in batch])
+        yield _encode([csv_line_values(row, language) for row in batch], delimiter)
+
+
+async def write_workbook(
+    stream: IO[bytes],
+    actor: Actor,
+    filters: WorkerFilters,
+    *,
+    today: date,
+    settings: Settings,
+    language: str = "id",
+) -> int:
+    """The same rows as the CSV as a workbook (typed cells, frozen header, column widths)
+    written to ``stream``; answers the rows written. Memory stays flat (database batches,
+    the constant-memory writer)."""
+    title = "Workers" if language == "en" else "TKA"
+    writer = SheetWriter(stream, title, headers(language), WIDTHS)
+    async for batch in export_batches(actor, filters, today=today, settings=settings):
+        for row in batch:
+            writer.add(row_values(row, language))
+    writer.close()
+    return writer.rows
 
 
 @dataclass(frozen=True)

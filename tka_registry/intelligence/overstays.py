@@ -13,25 +13,27 @@ from datetime import date, timedelta
 from tka_registry.accounts.roles import Actor
 from tka_registry.employers.service import checked_regency
 from tka_registry.errors import InvalidInput
-from tka_registry.intelligence.exports import BOM
+from tka_registry.intelligence.exports import BOM, csv_delimiter
 from tka_registry.intelligence.exports import _cell as cell
 from tka_registry.intelligence.exports import _encode as encode
 from tka_registry.intelligence.filters import checked_employer
 from tka_registry.intelligence.queries import overstays
 from tka_registry.settings import Settings
+from tka_registry.spreadsheets.labels import value_label, yes_no
 from tka_registry.workers.queries import WorkerFilters, checked_nationalities
 
 CSV_BATCH = 1000
-CSV_HEADER = (
-    "ID",
-    "Nama Lengkap",
-    "Kewarganegaraan",
-    "Penjamin",
-    "Nomor Izin",
-    "Berlaku Sampai",
-    "Hari Overstay",
-    "Denda (Rp)",
-    "Deportasi",
+# (Indonesian, English) headers, in column order.
+CSV_HEADERS = (
+    ("ID", "ID"),
+    ("Nama Lengkap", "Full Name"),
+    ("Kewarganegaraan", "Nationality"),
+    ("Penjamin", "Sponsor"),
+    ("Nomor Izin", "Permit Number"),
+    ("Berlaku Sampai", "Expires On"),
+    ("Hari Overstay", "Days of Overstay"),
+    ("Denda (Rp)", "Fine (IDR)"),
+    ("Deportasi", "Deportation"),
 )
 
 
@@ -65,10 +67,12 @@ async def checked_filters(
 
 
 async def overstay_csv(
-    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings, language: str = "id"
 ) -> AsyncIterator[bytes]:
-    """Every overstay of ``filters`` as CSV (UTF-8 with BOM), one batch at a time."""
-    yield BOM + encode([list(CSV_HEADER)])
+    """Every overstay of ``filters`` as CSV (UTF-8 with BOM; ``;``-separated and in Indonesian
+    words unless ``language`` is ``en``), one batch at a time."""
+    delimiter = csv_delimiter(language)
+    yield BOM + encode([[pair[language == "en"] for pair in CSV_HEADERS]], delimiter)
     offset = 0
     while True:
         page = await overstays(
@@ -78,18 +82,18 @@ async def overstay_csv(
             [
                 str(item.worker_id),
                 cell(item.full_name),
-                item.nationality,
+                cell(value_label("nationality", item.nationality, language)),
                 cell(item.employer_name or ""),
                 cell(item.permit_number),
                 cell(item.expires_on),
                 str(item.overstay_days),
                 str(item.fine_idr),
-                "ya" if item.faces_deportation else "tidak",
+                yes_no(item.faces_deportation, language),
             ]
             for item in page.items
         ]
         if lines:
-            yield encode(lines)
+            yield encode(lines, delimiter)
         offset += CSV_BATCH
         if offset >= page.total or not page.items:
             return

@@ -22,7 +22,8 @@ from tka_registry.intelligence.api import (
     FILTERS,
     Filters,
     audited,
-    csv_download,
+    file_format_of,
+    query_download,
     report_download,
 )
 from tka_registry.web.i18n import language_of, translator
@@ -82,18 +83,27 @@ class IntelligencePages(Controller):
                 ),
                 # Pages sign in with the session cookie, which the bearer-only API ignores.
                 "csv_url": "/intelijen/unduh.csv" + (f"?{query}" if query else ""),
+                "xlsx_url": "/intelijen/unduh.xlsx" + (f"?{query}" if query else ""),
                 "report_url": "/intelijen/laporan.pdf?"
                 + urlencode({"as_of": today.isoformat(), "language": language}),
                 "today": today,
             },
         )
 
-    @get("/unduh.csv", opt=access(Role.INTELLIGENCE, Role.ADMIN))
-    async def export_csv(
-        self, actor: CurrentActor, settings: SettingsDep, today: Today, filters: Filters
+    @get(["/unduh.csv", "/unduh.xlsx"], opt=access(Role.INTELLIGENCE, Role.ADMIN))
+    async def export(
+        self,
+        request: Request,
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        filters: Filters,
     ) -> Stream:
-        """The dashboard's query as CSV, as the API's export."""
-        return await csv_download(actor, filters, today=today, settings=settings)
+        """The dashboard's query as CSV or a workbook in the page's language, as the API's."""
+        return await query_download(
+            actor, filters, today=today, settings=settings, language=language_of(request),
+            file_format=file_format_of(request.url.path),
+        )  # fmt: skip
 
     @get("/laporan.pdf", opt=access(Role.INTELLIGENCE, Role.ADMIN))
     async def nationality_report(

@@ -18,7 +18,7 @@ from tka_registry.intelligence.api import audited
 from tka_registry.intelligence.overstays import OverstayFilters, checked_filters, overstay_csv
 from tka_registry.intelligence.queries import overstays
 from tka_registry.web.forms import domain_problems
-from tka_registry.web.i18n import translator
+from tka_registry.web.i18n import language_of, translator
 
 PAGE_SIZE = 50
 READERS = (Role.OFFICER, Role.ADMIN, Role.INTELLIGENCE)
@@ -105,7 +105,9 @@ class OverstayPages(Controller):
         filters = await checked_filters(_form(request), today=today, settings=settings)
         await audited(actor, "intelligence.export", filters, format="csv", list="overstays")
         return Stream(
-            overstay_csv(actor, filters, today=today, settings=settings),
+            overstay_csv(
+                actor, filters, today=today, settings=settings, language=language_of(request)
+            ),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="overstay-{today.isoformat()}.csv"'

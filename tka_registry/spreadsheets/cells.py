@@ -15,6 +15,7 @@ from functools import lru_cache
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.id import npwp as stdnum_npwp
 
+from tka_registry.documents.labels import PERMIT_KINDS as PERMIT_KIND_NAMES
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.rules.nationality import fold as fold_accents
 
@@ -348,13 +349,22 @@ def parse_npwp(text: str) -> str:
         ) from None
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", fold(text))
+
+
 _PERMIT_KINDS = {"itas": "ITAS", "kitas": "ITAS", "eitas": "ITAS", "itap": "ITAP",
                  "kitap": "ITAP", "eitap": "ITAP", "itk": "ITK", "eitk": "ITK"}  # fmt: skip
+# The names an export writes ("Izin Tinggal Terbatas", "Limited Stay Permit") read back too.
+_PERMIT_KINDS.update(
+    {_letters(name): code for code, names in PERMIT_KIND_NAMES.items() for name in names}
+)
 
 
 def parse_permit_kind(text: str) -> str:
-    """``ITAS``, ``ITAP`` or ``ITK``; the card names KITAS/KITAP and e-ITAS are accepted."""
-    kind = _PERMIT_KINDS.get(re.sub(r"[^a-z]", "", fold(text)))
+    """``ITAS``, ``ITAP`` or ``ITK``; the card names KITAS/KITAP and e-ITAS, and the full
+    names in Indonesian or English ("Izin Tinggal Terbatas", "Limited Stay Permit")."""
+    kind = _PERMIT_KINDS.get(_letters(text))
     if kind is None:
         raise _error(
             f'jenis izin tinggal "{text.strip()}" tidak dikenal; tulis ITAS, ITAP atau ITK',

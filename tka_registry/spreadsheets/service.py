@@ -43,7 +43,7 @@ from tka_registry.spreadsheets.columns import (
 from tka_registry.spreadsheets.plan import Lookups, Registry, RowPlan, employer_key, plan_row
 from tka_registry.spreadsheets.reading import Layout, OpenSheet
 from tka_registry.spreadsheets.workbook import open_workers_file
-from tka_registry.spreadsheets.writing import iter_workers_csv
+from tka_registry.spreadsheets.writing import iter_workers_csv, spoken_values
 from tka_registry.spreadsheets.xlsx import SheetWriter
 from tka_registry.workers.tables import UNDATED_FIRST, Passport, Worker
 
@@ -493,7 +493,7 @@ async def export_xlsx(stream: IO[bytes], *, language: str = "id") -> int:
     writer = SheetWriter(stream, "TKA" if language == "id" else "Workers", headers, widths)
     async for page in export_pages():
         for row in page:
-            writer.add(row.get(column.field) for column in COLUMNS)
+            writer.add(spoken_values(row, language))
     writer.close()
     return writer.rows
 

@@ -1,8 +1,10 @@
 """Writing workers to CSV in the registry's columns, so that the import reads them back unchanged.
 
 UTF-8 with a BOM (Excel then shows accents correctly), the canonical headers of
-:data:`columns.COLUMNS`, dates in ISO form. Rows are encoded in batches as they come, so an export
-of any size streams in constant memory (an HTTP response can send :func:`iter_workers_csv`).
+:data:`columns.COLUMNS`, dates in ISO form, and words for codes in the file's language
+("Laki-laki", "Tiongkok", "Izin Tinggal Terbatas"; see :mod:`labels`), which the import reads
+back. Rows are encoded in batches as they come, so an export of any size streams in constant
+memory (an HTTP response can send :func:`iter_workers_csv`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import IO
 
 from tka_registry.spreadsheets.cells import needs_formula_guard
 from tka_registry.spreadsheets.columns import COLUMNS
+from tka_registry.spreadsheets.labels import value_label
 
 ROWS_PER_CHUNK = 500
 
@@ -32,13 +35,18 @@ def _cell(value: object) -> str:
     return "'" + text if needs_formula_guard(text) else text
 
 
+def spoken_values(row: Mapping[str, object], language: str) -> list[object]:
+    """The row's values in the order of :data:`COLUMNS`, codes as words in ``language``."""
+    return [value_label(column.field, row.get(column.field), language) for column in COLUMNS]
+
+
 def iter_workers_csv(
     rows: Iterable[Mapping[str, object]], *, language: str = "id", delimiter: str = ","
 ) -> Iterator[bytes]:
     """The CSV file in chunks of bytes: BOM and header first, then rows in batches.
 
     ``rows`` map field names of :data:`COLUMNS` to values (str, date or None; other keys are
-    ignored). ``language`` chooses the headers: ``id`` (Indonesian) or ``en``.
+    ignored). ``language`` chooses the headers and the words for codes: ``id`` or ``en``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
@@ -48,7 +56,7 @@ def iter_workers_csv(
     buffer.seek(0)
     buffer.truncate()
     for row in rows:
-        writer.writerow([_cell(row.get(column.field)) for column in COLUMNS])
+        writer.writerow([_cell(value) for value in spoken_values(row, language)])
         pending += 1
         if pending == ROWS_PER_CHUNK:
             yield buffer.getvalue().encode("utf-8")
