@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
@@ -126,6 +126,13 @@ class ApplicationController(Controller):
         return await service.update_application(
             actor, application_id, data, settings=settings, today=today, now=now
         )
+
+    @delete("/{application_id:int}", opt=access(*CASE_ROLES), status_code=204)
+    async def delete_draft(
+        self, application_id: FromPath[int], actor: CurrentActor, now: Now
+    ) -> None:
+        """Delete a draft with its attachments (409 once submitted; the audit log keeps it)."""
+        await service.delete_draft(actor, application_id, now=now)
 
     @post("/{application_id:int}/submit", opt=access(*CASE_ROLES), status_code=200)
     async def submit(

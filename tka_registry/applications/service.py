@@ -201,6 +201,22 @@ async def update_application(
     return await get_application(actor, application_id, settings=settings, today=today)
 
 
+async def delete_draft(actor: Actor, application_id: int, *, now: datetime) -> None:
+    """Delete a draft (never submitted) with its attachments and history; the audit log keeps
+    that it existed. A case once submitted stays on record."""
+    async with write_transaction(Application._meta.db):
+        row = await application_row(actor, application_id)
+        if row["status"] != ApplicationStatus.DRAFT:
+            raise Conflict(
+                "status", f"the application is {row['status']}: only a draft can be deleted"
+            )
+        await Attachment.delete().where(Attachment.application == application_id)
+        await ApplicationEvent.delete().where(ApplicationEvent.application == application_id)
+        await Application.delete().where(Application.id == application_id)
+        kept = {"kind": row["kind"], "person_name": row["person_name"], "deleted_at": now}
+        await record(actor, "application.delete", "application", application_id, kept)
+
+
 async def _with_defaults(kind: str, details: ApplicationDetails) -> ApplicationDetails:
     """An extension runs from the day after the current permit, on the same index."""
     if kind != ApplicationKind.ITAS_EXTENSION or details.worker_id is None:

@@ -25,20 +25,21 @@ from tka_registry.applications.attachments import (
 )
 from tka_registry.applications.completeness import SubmitRefused
 from tka_registry.applications.forms import as_form, detail_values, mrz_disagreements, mrz_fill
+from tka_registry.applications.offers import form_context
 from tka_registry.applications.schemas import (
     ApplicationIn,
     ApplicationKind,
     ApplicationOut,
     ApplicationPatch,
+    ChangeKind,
 )
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import current_document, download_permit_document
 from tka_registry.errors import DomainError, NotFound
-from tka_registry.permits.tables import VisaIndex
 from tka_registry.settings import Settings
+from tka_registry.web.confirmation import confirmation, confirmed
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
-from tka_registry.workers.queries import WorkerFilters, list_workers
 
 BASE = "/portal/permohonan"
 
@@ -52,25 +53,6 @@ def problems_of(error: DomainError, language: str) -> FormErrors:
             problems.setdefault(problem.field, text)
         return problems
     return domain_problems(error)
-
-
-async def form_context(actor: Actor, kind: str, settings: Settings, today: date) -> dict[str, Any]:
-    """The choices a form offers: the employer's workers, the regencies, the E23 indexes."""
-    workers = await list_workers(
-        actor, WorkerFilters(), limit=200, offset=0, today=today, settings=settings
-    )
-    indexes = await VisaIndex.select(VisaIndex.code, VisaIndex.name_id, VisaIndex.name_en).where(
-        VisaIndex.active.eq(True) & (VisaIndex.category == "work")
-    )
-    return {
-        "kind": kind,
-        "workers": [
-            (str(w.id), f"{w.full_name} ({w.passport_number or '-'})") for w in workers.items
-        ],
-        "regencies": [(r, r) for r in settings.regencies],
-        "visa_indexes": indexes,
-        "notice": "",
-    }
 
 
 async def letter_of(case: ApplicationOut) -> Any:
@@ -148,13 +130,19 @@ class ApplicationPages(Controller):
     include_in_schema = False
 
     @get("/", opt=access(Role.EMPLOYER))
-    async def cases(self, actor: CurrentActor, today: Today) -> Template:
+    async def cases(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, today: Today
+    ) -> Template:
         page = await service.list_applications(
             actor, service.ApplicationFilters(), limit=200, offset=0, today=today
         )
         return Template(
             template_name="applications/list.html",
-            context={"cases": page.items, "kinds": [k.value for k in ApplicationKind]},
+            context={
+                "cases": page.items,
+                "kinds": [k.value for k in ApplicationKind],
+                "notice": request.query_params.get("pesan", ""),
+            },
         )
 
     @get("/baru", opt=access(Role.EMPLOYER))
@@ -164,13 +152,20 @@ class ApplicationPages(Controller):
         settings: SettingsDep,
         today: Today,
         kind: Annotated[str, QueryParameter(name="jenis")] = "itas_new",
+        worker_id: Annotated[int | None, QueryParameter(name="pekerja", ge=1)] = None,
+        change: Annotated[str | None, QueryParameter(name="change", max_length=20)] = None,
     ) -> Template:
+        """A new form of ``jenis``; a worker page's next-step button names the worker (and,
+        for a new passport, the change)."""
         if kind not in set(ApplicationKind):
             kind = ApplicationKind.ITAS_NEW.value
         context = await form_context(actor, kind, settings, today)
+        values = {"worker_id": str(worker_id)} if worker_id else {}
+        if change in set(ChangeKind) and kind == ApplicationKind.CHANGE_REPORT:
+            values["change"] = str(change)
         return Template(
             template_name="applications/form.html",
-            context={**context, "values": {}, "errors": {}, "case": None},
+            context={**context, "values": values, "errors": {}, "case": None},
         )
 
     @post("/baru", opt=access(Role.EMPLOYER))
@@ -226,7 +221,8 @@ class ApplicationPages(Controller):
         self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, today: Today
     ) -> Template:
         case = await service.get_application(actor, case_id, settings=settings, today=today)
-        context = await form_context(actor, case.kind.value, settings, today)
+        keep = case.details.worker_id
+        context = await form_context(actor, case.kind.value, settings, today, keep=keep)
         return Template(
             template_name="applications/form.html",
             context={**context, "values": as_form(case.details), "errors": {}, "case": case},
@@ -265,6 +261,10 @@ class ApplicationPages(Controller):
             values, errors = mrz_fill(values, today, language)
             if "mrz" not in errors:
                 notice = _("The passport fields were filled from the MRZ. Check them, then save.")
+        elif not any(detail_values(values).values()):
+            # "Simpan draf" on an empty form: an empty draft helps nobody and could not be told
+            # apart from the others.
+            errors = {_first_field(kind): _("Nothing was filled in, so no draft was saved.")}
         else:
             errors = mrz_disagreements(values, today, language)
             if not errors:
@@ -286,7 +286,8 @@ class ApplicationPages(Controller):
                     errors = problems_of(error, language)
                 else:
                     return _redirect(f"{BASE}/{saved.id}")
-        context = await form_context(actor, kind, settings, today)
+        keep = case.details.worker_id if case else None
+        context = await form_context(actor, kind, settings, today, keep=keep)
         return Template(
             template_name="applications/form.html",
             context={**context, "values": values, "errors": errors, "case": case, "notice": notice},
@@ -333,6 +334,52 @@ class ApplicationPages(Controller):
             status_code=400,
         )
 
+    @post("/{case_id:int}/hapus", opt=access(Role.EMPLOYER))
+    async def delete(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        """Delete a draft, after a page saying what will happen."""
+        _ = translator(request)
+        case = await service.get_application(actor, case_id, settings=settings, today=today)
+        if not confirmed(await form_values(request)):
+            files = len(case.attachments)
+            return confirmation(
+                title=_("Delete draft %(id)s?", id=case.id),
+                consequences=[
+                    _(
+                        "The draft for %(name)s and its %(files)s attached files are deleted.",
+                        name=case.person_name or "–",
+                        files=files,
+                    ),
+                    _("This cannot be undone; the audit log keeps that the draft existed."),
+                ],
+                action=f"{BASE}/{case_id}/hapus",
+                values={},
+                confirm=_("Yes, delete the draft"),
+                back=f"{BASE}/{case_id}",
+            )
+        try:
+            await service.delete_draft(actor, case_id, now=now)
+        except DomainError as error:
+            if error.status_code == 404:
+                raise
+            return await case_page(
+                request,
+                actor,
+                case_id,
+                settings,
+                today,
+                errors={"status": _("Only a draft can be deleted.")},
+                status_code=409,
+            )
+        return _redirect(f"{BASE}?pesan=deleted")
+
     @post("/{case_id:int}/ajukan", opt=access(Role.EMPLOYER))
     async def submit(
         self,
@@ -355,6 +402,11 @@ class ApplicationPages(Controller):
                 request, actor, case_id, settings, today, errors=errors, status_code=400
             )
         return _redirect(f"{BASE}/{case_id}?pesan=submitted")
+
+
+def _first_field(kind: str) -> str:
+    """The field an empty form's message stands beside: the worker, or a new person's name."""
+    return "surname" if kind == ApplicationKind.ITAS_NEW else "worker_id"
 
 
 def _upload_message(error: DomainError, _: Any, max_bytes: int) -> str:

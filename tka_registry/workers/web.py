@@ -19,8 +19,10 @@ from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import download_permit_document
 from tka_registry.errors import DomainError, NotFound
 from tka_registry.permits.schemas import PermitRevocation
+from tka_registry.web.confirmation import confirmation
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
+from tka_registry.workers.next_steps import NextStep, current_of, next_steps
 from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
 from tka_registry.workers.record import (
     WorkerRecord,
@@ -79,7 +81,8 @@ class OfficeWorkerPages(Controller):
     ) -> Template:
         """The person, every passport, permit and case in order, the audit, and the actions."""
         record = await worker_record(actor, worker_id, settings=settings, today=today)
-        return _worker_page(record, today, done=done)
+        steps = await next_steps({worker_id: current_of(record.worker)}, settings=settings)
+        return _worker_page(record, today, done=done, step=steps[worker_id])
 
     @get("/pekerja/{worker_id:int}/izin/{permit_id:int}", opt=access(*OFFICE_ROLES))
     async def print_permit(
@@ -130,7 +133,7 @@ class OfficeWorkerPages(Controller):
         if errors or revocation is None or permit is None:
             return _worker_page(record, today, values=values, errors=errors, action="revoke")
         if values.get("confirmed") != "yes":
-            return _confirmation(
+            return confirmation(
                 title=_("Revoke stay permit %(number)s?", number=permit.number),
                 consequences=[
                     _(
@@ -200,7 +203,7 @@ class OfficeWorkerPages(Controller):
                     )
                 )
             consequences.append(_("No overstay is counted after %(day)s.", day=day))
-            return _confirmation(
+            return confirmation(
                 title=_("Record the departure on %(day)s?", day=day),
                 consequences=consequences,
                 action=f"/petugas/pekerja/{worker_id}/keberangkatan",
@@ -244,10 +247,12 @@ def _worker_page(
     values: dict[str, str] | None = None,
     errors: FormErrors | None = None,
     action: str = "",
+    step: NextStep | None = None,
 ) -> Template:
     return Template(
         template_name="workers/worker.html",
         context={
+            "step": step,
             "record": record,
             "worker": record.worker,
             "current": record.current_permit,
@@ -258,27 +263,4 @@ def _worker_page(
             "action": action,
         },
         status_code=400 if errors else 200,
-    )
-
-
-def _confirmation(
-    *,
-    title: str,
-    consequences: list[str],
-    action: str,
-    values: dict[str, str],
-    confirm: str,
-    back: str,
-) -> Template:
-    """A page that says what will happen and asks once more; the form carries the values."""
-    return Template(
-        template_name="workers/confirm.html",
-        context={
-            "title": title,
-            "consequences": consequences,
-            "action": action,
-            "values": values,
-            "confirm": confirm,
-            "back": back,
-        },
     )
