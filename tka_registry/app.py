@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ControllerRouterHandler
+from piccolo.engine.base import Engine
 
 from tka_registry.accounts.admin_api import AccountAdminController
 from tka_registry.accounts.api import AuthController
@@ -53,12 +55,15 @@ from tka_registry.settings import Settings, load_settings
 from tka_registry.spreadsheets.api import SpreadsheetController
 from tka_registry.spreadsheets.web import SpreadsheetPages
 from tka_registry.system.api import health
+from tka_registry.system.metrics import metrics, request_metrics
+from tka_registry.system.observability import RequestObserver, RequestRecord, log_request
 from tka_registry.web import PAGE_HANDLERS, csrf_config, html_aware, static_files, template_config
 from tka_registry.workers.api import WorkerController
 from tka_registry.workers.web import OfficeWorkerPages
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
+    metrics,
     AuthController,
     AccountAdminController,
     AuditController,
@@ -132,10 +137,17 @@ def create_app(
             await close_store(rate_limit_store)
             await close_database(engine)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files(), api_viewer_assets()],
         lifespan=[database, read_sealer, *scheduled_alerts(settings, clock), *background],
-        state=State({"settings": settings, "clock": clock, "rate_limit_store": rate_limit_store}),
+        state=State(
+            {
+                "settings": settings,
+                "clock": clock,
+                "rate_limit_store": rate_limit_store,
+                "engine": engine,
+            }
+        ),
         dependencies=DEPENDENCIES,
         guards=[access_guard],
         middleware=[DefineMiddleware(TokenAuthenticationMiddleware)],
@@ -157,3 +169,19 @@ def create_app(
         ),
         debug=settings.debug,
     )
+    # Outside Litestar's routing, so unmatched paths and errors are logged and counted too.
+    listeners = request_listeners(settings, engine)
+    app.asgi_handler = RequestObserver(app.asgi_handler, settings, listeners)
+    return app
+
+
+def request_listeners(
+    settings: Settings, engine: Engine[Any]
+) -> list[Callable[[RequestRecord], None]]:
+    """What hears of each answered request: the JSON log line, the metrics."""
+    listeners: list[Callable[[RequestRecord], None]] = []
+    if settings.log_format == "json":
+        listeners.append(log_request)
+    if settings.metrics_token:
+        listeners.append(request_metrics(engine))
+    return listeners

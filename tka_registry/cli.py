@@ -64,7 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = arguments.handler
     try:
-        return handler(arguments, load_settings())
+        settings = load_settings()
+    except ValueError as error:  # a setting that makes no sense: say which, no traceback
+        return fail(str(error))
+    try:
+        return handler(arguments, settings)
     except KeyboardInterrupt:
         return 130
 

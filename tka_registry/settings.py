@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///tka_registry.sqlite3"
+LOG_FORMATS = ("text", "json")
 
 # Wilayah kerja of Kantor Imigrasi Kelas I TPI Palembang (office news coverage 2018-2024;
 # Musi Rawas and Musi Rawas Utara named in a 2026 news item), see shared/domain.md.
@@ -104,6 +105,11 @@ class Settings:
     # Reverse proxies whose X-Forwarded-For / Forwarded headers are believed: addresses or
     # networks, comma-separated. Empty: the headers are ignored.
     trusted_proxies: tuple[str, ...] = ()
+    # Logs: ``text`` (uvicorn's access lines) or ``json`` (one JSON line per request with its
+    # id, route, status, duration, account and client address; every other line JSON too).
+    log_format: str = "text"
+    # The Bearer token Prometheus sends to /metrics; empty: /metrics answers 404.
+    metrics_token: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -168,6 +174,10 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             values[spec.name] = _convert(raw, getattr(defaults, spec.name))
     values.update(overrides)
     settings = Settings(**values)
+    if settings.log_format not in LOG_FORMATS:
+        raise ValueError(
+            f"TKA_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {settings.log_format!r}"
+        )
     if not settings.secret_key:
         settings = replace(
             settings, secret_key=_secret_key_beside(settings.database_url, settings.data_dir)

@@ -89,6 +89,17 @@ class PooledSQLiteEngine(SQLiteEngine):
         await connection.execute("PRAGMA foreign_keys = 1")
         return connection
 
+    @property
+    def pool_use(self) -> tuple[int, int]:
+        """(connections in use, connections open) of this event loop: the writer and readers."""
+        connections = self._loops.get(asyncio.get_running_loop())
+        if connections is None:
+            return 0, 0
+        readers_busy = connections.readers_open - len(connections.idle_readers)
+        writer_busy = 1 if connections.write_lock.locked() else 0
+        writer_open = 1 if connections.writer is not None else 0
+        return readers_busy + writer_busy, connections.readers_open + writer_open
+
     # The writer ---------------------------------------------------------------------------
 
     async def acquire_writer(self) -> tuple[Connection, Callable[[], None]]:

@@ -36,6 +36,8 @@ class Endpoint:
     path: str
     roles: tuple[str, ...] | None
     handler: str
+    # Who may call a public route after all, when the handler checks it (opt "access_note").
+    note: str | None = None
 
     @property
     def is_public(self) -> bool:
@@ -53,7 +55,8 @@ def endpoints(app: Litestar) -> list[Endpoint]:
                 continue
             declared = handler.opt.get("access")
             roles = tuple(str(role) for role in declared) if declared is not None else None
-            found.append(Endpoint(str(method), route.path, roles, handler.handler_name))
+            note = handler.opt.get("access_note")
+            found.append(Endpoint(str(method), route.path, roles, handler.handler_name, note))
     return sorted(found, key=lambda e: (e.path, e.method))
 
 
@@ -61,7 +64,7 @@ def _roles_cell(endpoint: Endpoint) -> str:
     if endpoint.roles is None:
         return "**no rule: refused to all**"
     if endpoint.is_public:
-        return "anyone"
+        return endpoint.note or "anyone"
     return ", ".join(role for role in ROLE_ORDER if role in endpoint.roles)
 
 

@@ -55,6 +55,12 @@ def _is_trusted(address: Address, networks: Iterable[Network]) -> bool:
     return any(address in network for network in networks)
 
 
+def is_trusted_peer(peer: str, trusted: tuple[Network, ...]) -> bool:
+    """Whether the direct peer ``peer`` is one of the trusted proxies."""
+    address = _address(peer)
+    return address is not None and _is_trusted(address, trusted)
+
+
 def forwarded_chain(x_forwarded_for: str | None, forwarded: str | None) -> list[str]:
     """The addresses the proxies reported, client first (``Forwarded`` wins when present)."""
     if forwarded:

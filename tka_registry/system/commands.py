@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from tka_registry.cli import Subparsers, fail, run_with_database
@@ -21,6 +23,7 @@ from tka_registry.system.backup import (
     write_backup,
 )
 from tka_registry.system.installation import migrate_installation
+from tka_registry.system.observability import logging_config
 
 
 def register(subparsers: Subparsers) -> None:
@@ -73,8 +76,6 @@ def run_migrate(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(arguments: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     try:
         for line in _prepare(settings, check_keys=True):
             print(line)
@@ -83,6 +84,37 @@ def run_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.workers > 1 and settings.is_sqlite:
         print("note: several workers on SQLite serialise their writes; use PostgreSQL to scale")
     print(f"TKA Registry on http://{arguments.host}:{arguments.port} ({settings.database_url})")
+    with metrics_folder(settings):
+        _serve(arguments, settings)
+    return 0
+
+
+@contextlib.contextmanager
+def metrics_folder(settings: Settings) -> Iterator[None]:
+    """With metrics on, a fresh ``PROMETHEUS_MULTIPROC_DIR`` where every worker keeps its
+    counts (system/metrics.py says why), set before any worker imports prometheus-client; an
+    operator's own folder is emptied instead (stale files would add old counts)."""
+    if not settings.metrics_token:
+        yield
+        return
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="tka-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+
+
+def _serve(arguments: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
     uvicorn.run(
         "tka_registry.app:create_app",
         factory=True,
@@ -91,11 +123,12 @@ def run_serve(arguments: argparse.Namespace, settings: Settings) -> int:
         workers=arguments.workers,
         proxy_headers=False,
         log_level="info",
+        log_config=logging_config(settings) or LOGGING_CONFIG,
+        access_log=settings.log_format != "json",  # the JSON request lines replace it
         # A worker still importing on a busy machine is not hung: uvicorn's 5 s default kills
         # and restarts it again and again.
         timeout_worker_healthcheck=60,
     )
-    return 0
 
 
 def run_backup(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -29,7 +29,7 @@ from tka_registry.web.layout import SIGN_IN_PATH
 log = logging.getLogger("tka_registry")
 
 # Paths answered as JSON or files; everything else is a page.
-NON_PAGE_PREFIXES = ("/api/", "/schema", "/health", "/static/")
+NON_PAGE_PREFIXES = ("/api/", "/schema", "/health", "/metrics", "/static/")
 
 ExceptionHandler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
