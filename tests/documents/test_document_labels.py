@@ -26,15 +26,3 @@ def test_long_date(day: date, indonesian: str, english: str) -> None:
 def test_pair_puts_the_document_language_first() -> None:
     assert labels.pair(("Nama", "Name")) == ("Nama", "Name")
     assert labels.pair(("Nama", "Name"), "en") == ("Name", "Nama")
-
-
-def test_codes_to_labels_and_unknown_codes_print_as_given() -> None:
-    assert labels.sex_labels("f") == ("Perempuan", "Female")
-    assert labels.sex_labels("X") == ("Tidak ditentukan", "Unspecified")
-    assert labels.permit_kind_labels("itap") == ("Izin Tinggal Tetap", "Permanent Stay Permit")
-    assert labels.permit_kind_labels("ITK") == ("Izin Tinggal Kunjungan", "Visit Stay Permit")
-    assert labels.permit_kind_labels("VOA") == ("VOA", "VOA")
-    assert labels.sector_labels(" Mining ") == ("Pertambangan", "Mining")
-    assert labels.sector_labels("pertambangan") == ("Pertambangan", "Mining")
-    assert labels.sector_labels("Budidaya mutiara") == ("Budidaya mutiara", "Budidaya mutiara")
-    assert labels.application_kind_labels("visa_other") == ("visa_other", "visa_other")

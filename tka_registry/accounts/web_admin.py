@@ -23,17 +23,8 @@ from tka_registry.employers.service import list_employers
 from tka_registry.errors import Conflict, DomainError, NotFound
 from tka_registry.web.forms import FormErrors, form_values
 from tka_registry.web.i18n import Gettext, translator
-from tka_registry.web.layout import N_
 
 BASE = "/admin/akun"
-
-# How a role is named on the pages (the office's sections, shared/domain.md).
-ROLE_NAMES: dict[str, str] = {
-    Role.ADMIN: N_("Administrator (IT section)"),
-    Role.OFFICER: N_("Stay permit officer"),
-    Role.INTELLIGENCE: N_("Intelligence officer"),
-    Role.EMPLOYER: N_("Employer (sponsor)"),
-}
 
 
 def account_form_problems(values: dict[str, str], _: Gettext, prefix: str = "") -> FormErrors:
@@ -109,8 +100,6 @@ async def _listing(
             "total": total,
             "values": values,
             "errors": errors,
-            "role_options": [(role.value, _(ROLE_NAMES[role])) for role in Role],
-            "role_names": {role.value: _(ROLE_NAMES[role]) for role in Role},
             "employer_options": [(str(e.id), e.name) for e in employers.items],
             "employer_names": {e.id: e.name for e in employers.items},
             "message": _done_messages(request).get(request.query_params.get("pesan", ""), ""),

@@ -26,14 +26,6 @@ class AttachmentKind(StrEnum):
     PHOTO = "photo"
 
 
-ATTACHMENT_LABELS: dict[str, tuple[str, str]] = {
-    AttachmentKind.PASSPORT_PAGE: ("Halaman data paspor", "Passport data page"),
-    AttachmentKind.RPTKA: ("Pengesahan RPTKA", "RPTKA approval"),
-    AttachmentKind.DKPTKA: ("Bukti bayar DKPTKA", "DKPTKA payment proof"),
-    AttachmentKind.PHOTO: ("Pas foto", "Photo"),
-}
-
-
 async def add_attachment(
     actor: Actor,
     application_id: int,

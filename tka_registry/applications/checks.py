@@ -24,7 +24,7 @@ from tka_registry.rules.positions import is_position_closed
 from tka_registry.settings import Settings
 from tka_registry.workers.tables import UNDATED_LAST, Passport, Worker
 
-PERMIT_KINDS = (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION)
+PERMIT_APPLICATIONS = (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _check(check_id: str, met: bool, texts: tuple[str, str]) -> CheckOut:
 
 def _passport_cover(facts: CaseFacts) -> CheckOut | None:
     until = facts.details.requested_until
-    if facts.kind not in PERMIT_KINDS or until is None or facts.passport_expires_on is None:
+    if facts.kind not in PERMIT_APPLICATIONS or until is None or facts.passport_expires_on is None:
         return None
     expiry = facts.passport_expires_on.isoformat()
     met = not rules.passport_cover_breaches(facts.passport_expires_on, until)
@@ -91,7 +91,7 @@ def permit_dates_problems(start: date, until: date, today: date) -> list[tuple[s
 
 def _permit_dates(facts: CaseFacts) -> CheckOut | None:
     start, until = facts.details.requested_from, facts.details.requested_until
-    if facts.kind not in PERMIT_KINDS or start is None or until is None:
+    if facts.kind not in PERMIT_APPLICATIONS or start is None or until is None:
         return None
     problems = permit_dates_problems(start, until, facts.applied_on)
     if not problems:
@@ -127,7 +127,7 @@ def _extension_window(facts: CaseFacts, settings: Settings) -> CheckOut | None:
 def _itas_limits(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     details = facts.details
     start, until = details.requested_from, details.requested_until
-    if facts.kind not in PERMIT_KINDS or start is None or until is None:
+    if facts.kind not in PERMIT_APPLICATIONS or start is None or until is None:
         return []
     years = settings.work_itas_total_max_years
     # Called as a non-work index with the work limit so only the total is judged here; the

@@ -31,6 +31,7 @@ from tka_registry.applications.service import (
 )
 from tka_registry.applications.tables import Application
 from tka_registry.audit.service import record
+from tka_registry.choices import APPLICATION_KINDS
 from tka_registry.db import after_commit, write_transaction
 from tka_registry.documents.letter_numbers import LetterKind, NumberedLetter, number_letter
 from tka_registry.documents.render import DecisionLetter
@@ -53,12 +54,6 @@ OUTCOME = {
     "approve": ApplicationStatus.APPROVED,
     "reject": ApplicationStatus.REJECTED,
     "return": ApplicationStatus.RETURNED,
-}
-KIND_NAMES = {
-    ApplicationKind.ITAS_NEW: "itas_new",
-    ApplicationKind.ITAS_EXTENSION: "itas_extension",
-    ApplicationKind.CHANGE_REPORT: "Laporan perubahan data TKA",
-    ApplicationKind.DEPARTURE_REPORT: "Laporan keberangkatan TKA",
 }
 
 
@@ -204,7 +199,7 @@ async def _letter(
         applicant_name=employer["name"],
         worker_name=row["person_name"],
         worker_nationality=row["nationality"],
-        application_kind=KIND_NAMES[ApplicationKind(row["kind"])],
+        application_kind=APPLICATION_KINDS[row["kind"]].value,
         reason=reason,
         addressee_address=employer["address"],
         passport_number=row["passport_number"] or None,

@@ -17,7 +17,6 @@ from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.applications import service
 from tka_registry.applications.attachments import (
-    ATTACHMENT_LABELS,
     AttachmentKind,
     add_attachment,
     attachment_file,
@@ -33,6 +32,7 @@ from tka_registry.applications.schemas import (
     ApplicationPatch,
     ChangeKind,
 )
+from tka_registry.choices import ATTACHMENT_KINDS
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import current_document, download_permit_document
 from tka_registry.errors import DomainError, NotFound
@@ -80,7 +80,7 @@ async def case_page(
             "errors": errors or {},
             "values": values or {},
             "letter": await letter_of(case),
-            "attachment_kinds": [(k.value, ATTACHMENT_LABELS[k]) for k in AttachmentKind],
+            "attachment_kinds": [(choice.value, choice.pair) for choice in ATTACHMENT_KINDS],
             "language": language_of(request),
             "notice": request.query_params.get("pesan", ""),
             "base": BASE if template == "applications/case.html" else "/petugas/permohonan",

@@ -28,6 +28,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from tka_registry.choices import DECIDED_KINDS, PERMIT_KINDS, RELATIONS, SEXES
 from tka_registry.documents import labels
 from tka_registry.documents.photos import JPEG_DATA_PREFIX
 from tka_registry.documents.qr import PNG_DATA_PREFIX, qr_png_data_uri
@@ -386,8 +387,8 @@ def permit_html(doc: PermitDocument, language: str = "id") -> str:
     context = {
         **_common(language, doc.issued_on),
         "doc": doc,
-        "kind_name": labels.pair(labels.permit_kind_labels(doc.kind or ""), language),
-        "sex": labels.pair(labels.sex_labels(doc.sex or ""), language),
+        "kind_name": labels.pair(PERMIT_KINDS.pair(doc.kind or ""), language),
+        "sex": labels.pair(SEXES.pair(doc.sex or ""), language),
         "birth_date": _bilingual_date(doc.birth_date, language),
         "issued_on": _bilingual_date(doc.issued_on, language),
         "valid_from": _bilingual_date(doc.valid_from, language),
@@ -412,9 +413,7 @@ def decision_html(letter: DecisionLetter, language: str = "id") -> str:
         **_common(language, letter.decided_on),
         "letter": letter,
         "subject": labels.pair(subject, language),
-        "kind": labels.pair(
-            labels.application_kind_labels(letter.application_kind or ""), language
-        ),
+        "kind": labels.pair(DECIDED_KINDS.pair(letter.application_kind or ""), language),
         "nationality": _nationality(letter.worker_nationality or "", language),
         "decided_on": _bilingual_date(letter.decided_on, language),
         "submitted_on": (
@@ -423,7 +422,7 @@ def decision_html(letter: DecisionLetter, language: str = "id") -> str:
         "dependants": [
             (
                 dependant,
-                labels.pair(labels.relation_labels(dependant.relation), language),
+                labels.pair(RELATIONS.pair(dependant.relation), language),
                 _nationality(dependant.nationality, language),
             )
             for dependant in letter.dependants

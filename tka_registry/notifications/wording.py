@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from tka_registry.choices import APPLICATION_KINDS
+
 DECISIONS = {
     "approve": {"id": "disetujui", "en": "approved"},
     "reject": {"id": "ditolak", "en": "rejected"},
     "return": {"id": "dikembalikan untuk dilengkapi", "en": "returned for more information"},
-}
-KINDS = {
-    "itas_new": {"id": "ITAS baru", "en": "new ITAS"},
-    "itas_extension": {"id": "perpanjangan ITAS", "en": "ITAS extension"},
-    "change_report": {"id": "laporan perubahan", "en": "change report"},
-    "departure_report": {"id": "laporan keberangkatan", "en": "departure report"},
 }
 OFFICE = {
     "id": "Kantor Imigrasi Kelas I TPI Palembang",
@@ -59,7 +55,7 @@ def submission_line(
 ) -> str:
     """One submission in the office's digest."""
     lang = _language(language)
-    return f"- {register_number}: {KINDS.get(kind, {}).get(lang, kind)}, {person} ({link})"
+    return f"- {register_number}: {APPLICATION_KINDS.label(kind, lang)}, {person} ({link})"
 
 
 def digest_message(language: str, lines: list[str]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from piccolo.query.methods.select import Select
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
+from tka_registry.choices import PERMIT_KINDS, UnknownChoice
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -167,7 +168,8 @@ def length_breaches(
     if data.kind == rules.PermitKind.ITK:
         return []  # shared/domain.md gives no length for a visit stay permit
     # An unknown kind is refused, never let through without a length check.
-    return [rules.RuleBreach("kind", f'unknown permit kind "{data.kind}": one of ITK, ITAS, ITAP')]
+    problem = UnknownChoice.of_value(PERMIT_KINDS, data.kind)
+    return [rules.RuleBreach(problem.field, problem.reason)]
 
 
 def _check_supersession(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from tka_registry.choices import PERMIT_KINDS
 from tka_registry.rules.calendar import add_months, add_years, months_days_between
 
 
@@ -216,6 +217,10 @@ class PermitSpan:
     visa_index: str
     valid_from: date
     expires_on: date
+
+    def __post_init__(self) -> None:
+        # An unknown kind would fall out of every ITAS total unnoticed: refuse it here.
+        PERMIT_KINDS.checked(self.kind)
 
 
 def itas_tail(chain: Sequence[PermitSpan]) -> list[PermitSpan]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tka_registry.choices import RELATIONS as RELATION_CHOICES
 from tka_registry.rules.calendar import MonthsDays, add_months, months_days_between
 from tka_registry.rules.nationality import fold
 from tka_registry.settings import Settings
@@ -248,7 +249,6 @@ RELATIONS: dict[str, str] = {
         ["parent", "father", "mother", "orang tua", "orangtua", "ayah", "ibu", "bapak"], "parent"
     ),
 }
-_RELATION_NAMES_ID = {"spouse": "pasangan", "child": "anak", "parent": "orang tua"}
 
 
 def canonical_relation(text: str) -> str | None:
@@ -261,7 +261,7 @@ def check_dependant_relation(subject: str, relation: str) -> RuleOutcome:
     # SE IMI-0740.GR.01.01/2022: spouse, children and parents may join as dependants.
     canonical = canonical_relation(relation)
     met = canonical is not None
-    shown_id = _RELATION_NAMES_ID[canonical] if canonical else relation
+    shown_id = RELATION_CHOICES.label(canonical, "id").lower() if canonical else relation
     return RuleOutcome(
         rule_id="second_home.dependant_relation",
         met=met,

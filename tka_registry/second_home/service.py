@@ -8,6 +8,7 @@ from typing import Any
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
+from tka_registry.choices import SECOND_HOME_STATUSES
 from tka_registry.db import write_transaction
 from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
@@ -39,13 +40,6 @@ from tka_registry.workers.tables import Passport
 SECOND_HOME_POSITION = "Second Home"
 # Statuses in which a person belongs to a case: no one is in two such cases at once.
 LIVE_STATUSES = (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.APPROVED)
-STATUS_LABELS_ID = {
-    CaseStatus.DRAFT: "Draf",
-    CaseStatus.SUBMITTED: "Diajukan",
-    CaseStatus.APPROVED: "Disetujui",
-    CaseStatus.REJECTED: "Ditolak",
-    CaseStatus.REVOKED: "Dicabut",
-}
 
 
 def register_number(year: int, case_id: int) -> str:
@@ -383,5 +377,5 @@ async def track_second_home(register_number: str, passport_number: str) -> Track
     return TrackOut(
         register_number=row["register_number"],
         status=status.value,
-        status_label=STATUS_LABELS_ID[status],
+        status_label=SECOND_HOME_STATUSES.label(status, "id"),
     )

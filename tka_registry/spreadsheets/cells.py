@@ -15,7 +15,7 @@ from functools import lru_cache
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.id import npwp as stdnum_npwp
 
-from tka_registry.documents.labels import PERMIT_KINDS as PERMIT_KIND_NAMES
+from tka_registry.choices import PERMIT_KINDS
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.rules.nationality import fold as fold_accents
 
@@ -356,9 +356,7 @@ def _letters(text: str) -> str:
 _PERMIT_KINDS = {"itas": "ITAS", "kitas": "ITAS", "eitas": "ITAS", "itap": "ITAP",
                  "kitap": "ITAP", "eitap": "ITAP", "itk": "ITK", "eitk": "ITK"}  # fmt: skip
 # The names an export writes ("Izin Tinggal Terbatas", "Limited Stay Permit") read back too.
-_PERMIT_KINDS.update(
-    {_letters(name): code for code, names in PERMIT_KIND_NAMES.items() for name in names}
-)
+_PERMIT_KINDS.update({_letters(name): kind.value for kind in PERMIT_KINDS for name in kind.pair})
 
 
 def parse_permit_kind(text: str) -> str:

@@ -52,17 +52,6 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# A permit's status as a tag on pages ("none": the worker has no permit).
-STATUS_LABELS = {
-    "not_yet_valid": N_("Not yet in force"),
-    "active": N_("Valid"),
-    "expiring": N_("Expiring soon"),
-    "expired": N_("Overstay"),
-    "revoked": N_("Revoked"),
-    "superseded": N_("Superseded"),
-    "none": N_("No permit"),
-}
-
 HOMES: dict[str, str] = {Role.EMPLOYER: "/portal", Role.OFFICER: "/petugas"}
 
 

@@ -26,10 +26,11 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
 from tka_registry.accounts.roles import Actor
+from tka_registry.choices import in_language
 from tka_registry.rules.calendar import JAKARTA
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.web.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translations
-from tka_registry.web.layout import OFFICE_NAME, STATUS_LABELS, home_path, nav_links
+from tka_registry.web.layout import OFFICE_NAME, home_path, nav_links
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -88,7 +89,7 @@ def page_globals(language: str) -> dict[str, Any]:
         "gettext": text.gettext,
         "ngettext": text.ngettext,
         "page_language": lambda: language,
-        "status_labels": {key: text.gettext(label) for key, label in STATUS_LABELS.items()},
+        "choices": in_language(language),
     }
 
 
