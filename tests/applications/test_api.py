@@ -22,7 +22,7 @@ from tests.factories import account, bearer, created
 from tka_registry.applications.tables import Application, ApplicationEvent
 from tka_registry.documents.service import current_document, read_document
 from tka_registry.storage.blobs import get_blob
-from tka_registry.workers.tables import Worker
+from tka_registry.workers.tables import Passport, Worker
 
 CASES = "/api/v1/applications"
 
@@ -333,6 +333,30 @@ async def test_extension_window_boundaries_and_supersession(client, office) -> N
     assert [p["status"] for p in history["permits"]] == ["not_yet_valid", "superseded"]
     listed = await client.get("/api/v1/workers?status=valid", headers=office.sponsor)
     assert worker["id"] in [item["id"] for item in listed.json()["items"]]
+
+
+async def test_passport_cover_is_to_check_without_a_passport_expiry(client, office) -> None:
+    worker, _ = await worker_with_permit(
+        client, office, issued_on="2025-12-23", expires_on="2026-12-22"
+    )
+    # An imported record whose sheet had no passport expiry.
+    await Passport.update({Passport.expires_on: None}).where(Passport.worker == worker["id"])
+    body = {"kind": "itas_extension", "worker_id": worker["id"], "requested_until": "2027-12-01"}
+    case = await created(client, CASES, body, office.sponsor)
+    submitted = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
+    assert submitted.status_code == 200, submitted.text
+    cover = {c["id"]: c for c in submitted.json()["checks"]}["passport_cover"]
+    assert cover["met"] is None  # unknown: neither skipped nor breached
+    assert cover["message_id"].startswith("Perlu diperiksa")
+    assert cover["message_en"].startswith("To check")
+    page = await client.get(f"/petugas/permohonan/{case['id']}", headers=office.officer)
+    assert page.status_code == 200
+    assert 'data-check="passport_cover" data-met="unknown"' in page.text
+    assert "Perlu diperiksa</strong>" in page.text
+    client.cookies.set("tka_lang", "en")
+    english = await client.get(f"/petugas/permohonan/{case['id']}", headers=office.officer)
+    client.cookies.delete("tka_lang")
+    assert "To check</strong>" in english.text and "expiry date is not on record" in english.text
 
 
 async def test_extension_needs_a_valid_itas(client, office) -> None:

@@ -13,7 +13,7 @@ SETTINGS = Settings()
 TODAY = date(2026, 11, 22)
 
 
-def _checks(kind: ApplicationKind, **facts: object) -> dict[str, bool]:
+def _checks(kind: ApplicationKind, **facts: object) -> dict[str, bool | None]:
     details = facts.pop("details", ApplicationDetails())
     result = case_checks(
         CaseFacts(kind=kind, details=details, applied_on=TODAY, **facts),  # type: ignore[arg-type]
@@ -35,6 +35,17 @@ def test_passport_must_cover_the_last_day_of_the_permit() -> None:
         ApplicationKind.ITAS_NEW, details=details, passport_expires_on=date(2027, 11, 29)
     )
     assert covered["passport_cover"] is True and short["passport_cover"] is False
+
+
+def test_passport_cover_without_a_recorded_expiry_is_to_check() -> None:
+    details = _permit(date(2026, 12, 1), date(2027, 11, 30))
+    for kind in (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION):
+        facts = CaseFacts(kind=kind, details=details, applied_on=TODAY, passport_expires_on=None)
+        (cover,) = [check for check in case_checks(facts, SETTINGS) if check.id == "passport_cover"]
+        assert cover.met is None  # neither skipped nor breached: unknown
+        assert cover.message_id.startswith("Perlu diperiksa: tanggal habis berlaku paspor")
+        assert "2027-11-30" in cover.message_id
+        assert cover.message_en.startswith("To check: the passport's expiry date is not on")
 
 
 def test_extension_window_opens_30_days_before_expiry() -> None:

@@ -41,27 +41,33 @@ class CaseFacts:
     other_passport_records: int = 0
 
 
-def _check(check_id: str, met: bool, texts: tuple[str, str]) -> CheckOut:
+def _check(check_id: str, met: bool | None, texts: tuple[str, str]) -> CheckOut:
     return CheckOut(id=check_id, met=met, message_id=texts[0], message_en=texts[1])
 
 
 def _passport_cover(facts: CaseFacts) -> CheckOut | None:
     until = facts.details.requested_until
-    if facts.kind not in PERMIT_APPLICATIONS or until is None or facts.passport_expires_on is None:
+    if facts.kind not in PERMIT_APPLICATIONS or until is None:
         return None
-    expiry = facts.passport_expires_on.isoformat()
-    met = not rules.passport_cover_breaches(facts.passport_expires_on, until)
-    if met:
-        texts = (
+    cover = rules.passport_cover(facts.passport_expires_on, until)
+    expiry = facts.passport_expires_on.isoformat() if facts.passport_expires_on else ""
+    texts = {
+        "met": (
             f"Paspor berlaku sampai {expiry}, mencakup izin yang diminta sampai {until}.",
             f"Passport valid until {expiry}, covering the permit requested until {until}.",
-        )
-    else:
-        texts = (
+        ),
+        "breached": (
             f"Paspor habis berlaku {expiry}, sebelum akhir izin yang diminta {until}.",
             f"Passport expires on {expiry}, before the requested permit ends on {until}.",
-        )
-    return _check("passport_cover", met, texts)
+        ),
+        "to_check": (
+            "Perlu diperiksa: tanggal habis berlaku paspor belum tercatat; pastikan paspor "
+            f"berlaku sampai {until} dan lengkapi datanya.",
+            "To check: the passport's expiry date is not on record; make sure the passport is "
+            f"valid until {until} and complete the record.",
+        ),
+    }[cover]
+    return _check("passport_cover", None if cover == "to_check" else cover == "met", texts)
 
 
 def permit_dates_problems(start: date, until: date, today: date) -> list[tuple[str, str, str]]:

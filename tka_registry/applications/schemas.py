@@ -114,10 +114,11 @@ class DecisionIn(BaseModel):
 
 
 class CheckOut(BaseModel):
-    """One check the rules made on the case; ``met`` False is for the officer to weigh."""
+    """One check the rules made on the case; ``met`` False is for the officer to weigh, None
+    ("to check") when the registry lacks the fact the rule needs (an incomplete record)."""
 
     id: str
-    met: bool
+    met: bool | None
     message_id: str
     message_en: str
 
