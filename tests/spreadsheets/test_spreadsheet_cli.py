@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from tests.conftest import NOW
 from tests.factories import permit_body, worker_body
 from tests.spreadsheets.office import OFFICER, TODAY, messy_bytes, office_employers
-from tests.spreadsheets.workbooks import office_workbook, workbook_bytes
+from tests.spreadsheets.workbooks import ROWS, office_workbook, workbook_bytes
 from tka_registry.cli import main
 from tka_registry.db import bind, engine_for
 from tka_registry.documents.tables import StoredDocument
@@ -63,7 +63,7 @@ async def test_import_all_or_nothing_then_partial(
     assert 'baris 6, kolom "JK"' in out and "baris 8" not in out
     assert "kolom diabaikan: No, Keterangan" in out
     assert "6 diimpor, 0 diperbarui, 0 tidak berubah, 1 ditolak" in out
-    assert "tidak ada yang disimpan: perbaiki baris 6 " in out
+    assert "tidak ada yang disimpan: perbaiki baris 6 lalu impor ulang (atau pakai --partial" in out
 
     code, out, _ = await cli("import-workers", str(path), "--dry-run", "--partial")
     assert code == 1 and "uji coba" in out and await _counts() == (0, 0, 0)
@@ -75,6 +75,32 @@ async def test_import_all_or_nothing_then_partial(
     code, out, _ = await cli("import-workers", str(path), "--partial")
     assert code == 1 and "0 diimpor, 0 diperbarui, 6 tidak berubah, 1 ditolak" in out
     assert await _counts() == (6, 6, 3)
+
+
+async def test_a_workbook_refused_mid_way_imports_its_good_rows_with_partial(
+    cli: Callable[..., asyncio.Future[tuple[int, str, str]]],
+    settings: Settings,
+    write_file: WriteFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TKA_LANGUAGE", "en")
+    await office_employers(settings)
+    bad = [3, "PARK JI-HOON", "X", date(1988, 4, 2), "Korea Selatan", "M12345678", None,
+           None, "Welder", None, None]  # fmt: skip
+    last = [4, "KENJI SATO", "L", date(1979, 9, 9), "Jepang", "TZ1234567", None, None,
+            "Engineer", None, None]  # fmt: skip
+    path = write_file(workbook_bytes(office_workbook([*ROWS, bad, last])), "kantor.xlsx")
+    code, out, _ = await cli("import-workers", str(path))
+    assert code == 1 and await _counts() == (0, 0, 0)
+    assert 'line 7, column "JK": sex "X" is not known' in out
+    assert "nothing was saved: fix lines 7 and import again (or use --partial" in out
+
+    code, out, _ = await cli("import-workers", str(path), "--partial")
+    assert code == 1 and await _counts() == (3, 3, 0)  # the rows before and after the bad one
+    assert "3 imported, 0 updated, 0 unchanged, 1 rejected" in out
+    assert "the good lines were saved; fix lines 7 and import again" in out
+    names = {row["full_name"] for row in await Worker.select(Worker.full_name)}
+    assert names == {"Zhang Wei", "Li Na", "Kenji Sato"}
 
 
 @pytest.mark.parametrize(
