@@ -102,24 +102,25 @@ def generator_statements(workers: int, employers: int, today: date) -> list[str]
         FROM generate_series(1, {employers}) g""",
         f"""INSERT INTO worker (id, full_name, name_folded, sex, date_of_birth, place_of_birth,
             nationality, address, regency, position, employer, current_permit_id,
-            permit_valid_until, created_at, updated_at)
+            permit_valid_from, permit_valid_until, created_at, updated_at)
         SELECT g, 'Worker ' || g, 'worker ' || g, CASE WHEN g % 5 = 0 THEN 'F' ELSE 'M' END,
             DATE '1970-01-01' + (g % 12000), 'Place', ({_sql_array(nationalities)})[1 + ((g::bigint * 7919) % 100)::int],
             'Jl. Bench', ({_sql_array(REGENCIES)})[1 + (((g::bigint * 104729) / 7) % {len(REGENCIES)})::int],
             'Engineer', CASE WHEN g % 100 = 0 THEN NULL ELSE 1 + (g * 31) % {employers} END,
-            g, CASE WHEN {revoked} THEN NULL ELSE {expires} END, now(), now()
+            g, CASE WHEN {revoked} THEN NULL ELSE {expires} - 365 END,
+            CASE WHEN {revoked} THEN NULL ELSE {expires} END, now(), now()
         FROM generate_series(1, {workers}) g""",
         f"""INSERT INTO passport (id, worker, number, issuing_country, issued_on, expires_on,
             created_at)
         SELECT g, g, 'P' || g, 'CHN', DATE '2023-01-01', DATE '2033-01-01', now()
         FROM generate_series(1, {workers}) g""",
-        f"""INSERT INTO permit (id, worker, kind, visa_index, number, issued_on, expires_on,
+        f"""INSERT INTO permit (id, worker, kind, visa_index, number, issued_on, valid_from, expires_on,
             employer, supersedes, is_current, revoked_on, revocation_reason, register_number,
             created_at)
         SELECT g, g, 'ITAS',
             CASE WHEN g % 100 = 0 THEN 'E33'
                  ELSE ({_sql_array(WORK_INDEXES)})[1 + g % {len(WORK_INDEXES)}] END,
-            'ITAS' || g, e - 365, e,
+            'ITAS' || g, e - 365, e - 365, e,
             CASE WHEN g % 100 = 0 THEN NULL ELSE 1 + (g * 31) % {employers} END,
             NULL, TRUE, CASE WHEN {revoked} THEN e - 100 ELSE NULL END,
             CASE WHEN {revoked} THEN 'bench' ELSE NULL END, NULL, now()

@@ -148,7 +148,8 @@ class Board:
 def _inner(
     actor: Actor, filters: BoardFilters, today: date, settings: Settings
 ) -> tuple[str, list[Any]]:
-    """The scoped, searched rows with their status, as a sub-select ``t``."""
+    """The scoped, searched workers with their status and sort keys, as a sub-select: only the
+    columns of the ``worker_board`` index, so counting and choosing a page read no table row."""
     status, arguments = status_sql(today, settings.extension_window_days)
     clauses: list[str] = []
     if actor.is_employer:
@@ -160,9 +161,9 @@ def _inner(
         arguments.append("%" + escaped.replace("_", "\\_") + "%")
     where = " AND ".join(clauses) or "1 = 1"
     sql = (
-        "SELECT w.id, w.full_name, w.name_folded, w.nationality, w.position,"  # noqa: S608
-        " lower(w.position) AS position_folded, w.employer, w.current_permit_id,"
-        f" w.permit_valid_until AS live_expires_on, {STAY_FROM} AS stay_from, {status} AS status"
+        "SELECT w.id, w.name_folded, w.nationality,"  # noqa: S608
+        " lower(w.position) AS position_folded,"
+        f" w.permit_valid_until AS live_expires_on, {status} AS status"
         f" FROM worker w WHERE {where}"
     )
     return sql, arguments
@@ -206,15 +207,17 @@ async def board(
         where = f"s.status IN ({marks})"
         arguments.extend(GROUPS[filters.group])
     # Constants of this module only; every value travels as a parameter. The page is chosen
-    # from the workers alone; only its rows are joined to their permits and passports.
+    # from the index alone; only its rows are read with their permits and passports.
     sql = (
-        "SELECT t.*, p.kind AS permit_kind, p.visa_index AS permit_visa_index,"  # noqa: S608
+        "SELECT t.*, w.full_name, w.position, w.employer, w.current_permit_id,"  # noqa: S608
+        f" {STAY_FROM} AS stay_from,"
+        " p.kind AS permit_kind, p.visa_index AS permit_visa_index,"
         " p.expires_on AS permit_expires_on, p.valid_from AS permit_valid_from,"
         " p.revoked_on AS permit_revoked_on, p.is_current AS permit_is_current,"
         f" {LATEST_PASSPORT.format(worker='t.id')}"
         f" AS passport_number FROM (SELECT s.* FROM ({inner}) s WHERE {where}"
         f" ORDER BY {_order('s', sort, descending)} LIMIT {{}} OFFSET {{}}) t"
-        " LEFT JOIN permit p ON p.id = t.current_permit_id"
+        " JOIN worker w ON w.id = t.id LEFT JOIN permit p ON p.id = w.current_permit_id"
         f" ORDER BY {_order('t', sort, descending)}"
     )
     rows = await Worker.raw(sql, *arguments, page_size, (page - 1) * page_size)
