@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -34,15 +35,37 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return actor
 
 
+@dataclass(frozen=True)
+class Call:
+    """Who calls and when, for a handler that hands all of it to a service: the account, the
+    settings, the instant and the Jakarta day of one request."""
+
+    actor: Actor
+    settings: Settings
+    now: datetime
+    today: date
+
+
+def provide_call(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[datetime],
+    today: NamedDependency[date],
+) -> Call:
+    return Call(actor=actor, settings=settings, now=now, today=today)
+
+
 # Handler parameter types: explicit named dependencies (Litestar 2.23+ deprecates inferred ones).
 SettingsDep = NamedDependency[Settings]
 Now = NamedDependency[datetime]
 Today = NamedDependency[date]
 CurrentActor = NamedDependency[Actor]
+CallDep = NamedDependency[Call]
 
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "today": Provide(provide_today, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
+    "call": Provide(provide_call, sync_to_thread=False),
 }

@@ -14,8 +14,14 @@ from typing import Any
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
+from tka_registry.employers.schemas import EmployerPatch
+from tka_registry.employers.service import update_employer
+from tka_registry.employers.tables import Employer
 from tka_registry.errors import InvalidInput, NotFound
-from tka_registry.rules.completeness import GAPS, Gap
+from tka_registry.rules.completeness import GAPS, Gap, gaps_of
+from tka_registry.settings import Settings
+from tka_registry.workers.schemas import WorkerPatch
+from tka_registry.workers.service import update_worker
 from tka_registry.workers.tables import Passport, Worker
 
 LIST_LIMIT = 100  # records listed per kind of gap (the count is whole)
@@ -132,3 +138,55 @@ async def complete_passport(
         await Passport.update(changes).where(Passport.id == passport_id)
         after = {column._meta.name: value.isoformat() for column, value in changes.items()}
         await record(actor, "passport.complete", "passport", passport_id, {"after": after})
+
+
+_TABLES: dict[str, Any] = {"employer": Employer, "passport": Passport, "worker": Worker}
+
+
+async def record_to_complete(kind: str, record_id: int) -> dict[str, Any] | None:
+    """The employer, passport or worker (``kind``) of ``record_id``, or None."""
+    table = _TABLES.get(kind)
+    if table is None:
+        return None
+    found: dict[str, Any] | None = await table.select().where(table.id == record_id).first()
+    return found
+
+
+def _gap_values(values: dict[str, str], kind: str) -> dict[str, str]:
+    names = {gap.field for gap in gaps_of(kind)}
+    return {name: value for name, value in values.items() if name in names and value}
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, "enter a real date, for example 2026-11-22") from None
+
+
+async def complete_record(
+    actor: Actor,
+    kind: str,
+    record_id: int,
+    values: dict[str, str],
+    *,
+    settings: Settings,
+    today: date,
+    now: datetime,
+) -> None:
+    """Fill in the gaps of one record from a form's ``values`` (other fields and empty values
+    are ignored) through the record's own service. Raises pydantic's ValidationError or a
+    DomainError naming the field."""
+    filled = _gap_values(values, kind)
+    if kind == "employer":
+        patch = EmployerPatch.model_validate(filled)
+        await update_employer(actor, record_id, patch, settings=settings, now=now)
+    elif kind == "worker":
+        data = WorkerPatch.model_validate(filled)
+        await update_worker(actor, record_id, data, settings=settings, today=today, now=now)
+    else:
+        dates = {name: _date(text, name) for name, text in filled.items()}
+        await complete_passport(
+            actor, record_id, dates.get("issued_on"), dates.get("expires_on"),
+            today=today, now=now,
+        )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -14,20 +13,13 @@ from pydantic import ValidationError
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.completion import service
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
-from tka_registry.employers.schemas import EmployerPatch
-from tka_registry.employers.service import update_employer
-from tka_registry.employers.tables import Employer
-from tka_registry.errors import DomainError, InvalidInput
+from tka_registry.dependencies import CallDep
+from tka_registry.errors import DomainError
 from tka_registry.rules.completeness import gaps_of
 from tka_registry.web.forms import domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
-from tka_registry.workers.schemas import WorkerPatch
-from tka_registry.workers.service import update_worker
-from tka_registry.workers.tables import Passport, Worker
 
 BASE = "/petugas/belum-lengkap"
-_TABLES: dict[str, Any] = {"employer": Employer, "passport": Passport, "worker": Worker}
 _TITLES = {"employer": "Complete the employer", "passport": "Complete the passport",
            "worker": "Complete the worker"}  # fmt: skip
 
@@ -65,56 +57,29 @@ class CompletionPages(Controller):
         request: Request[Any, Any, Any],
         kind: FromPath[str],
         record_id: FromPath[int],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
+        call: CallDep,
     ) -> Template | Redirect:
         """Save the values filled in; the page again with the reasons when one is refused."""
-        _ = translator(request)
         record = await _record(kind, record_id)
         if record is None:
             return Redirect(BASE, status_code=HTTP_303_SEE_OTHER)
         kind = _KINDS[kind]
         values = {k: v for k, v in (await form_values(request)).items() if v}
         try:
-            if kind == "employer":
-                patch = EmployerPatch.model_validate(_only(values, kind))
-                await update_employer(actor, record_id, patch, settings=settings, now=now)
-            elif kind == "worker":
-                data = WorkerPatch.model_validate(_only(values, kind))
-                await update_worker(actor, record_id, data, settings=settings, today=today, now=now)
-            else:
-                dates = {k: _date(v, k) for k, v in _only(values, kind).items()}
-                await service.complete_passport(
-                    actor, record_id, dates.get("issued_on"), dates.get("expires_on"),
-                    today=today, now=now,
-                )  # fmt: skip
+            await service.complete_record(
+                call.actor, kind, record_id, values,
+                settings=call.settings, today=call.today, now=call.now,
+            )  # fmt: skip
         except ValidationError as error:
-            return _form(request, kind, record, values, validation_problems(error, _), 400)
+            problems = validation_problems(error, translator(request))
+            return _form(request, kind, record, values, problems, 400)
         except DomainError as error:
             return _form(request, kind, record, values, domain_problems(error), 400)
         return Redirect(BASE, status_code=HTTP_303_SEE_OTHER)
 
 
 async def _record(segment: str, record_id: int) -> dict[str, Any] | None:
-    table = _TABLES.get(_KINDS.get(segment, ""))
-    if table is None:
-        return None
-    found: dict[str, Any] | None = await table.select().where(table.id == record_id).first()
-    return found
-
-
-def _only(values: dict[str, str], kind: str) -> dict[str, str]:
-    names = {gap.field for gap in gaps_of(kind)}
-    return {name: value for name, value in values.items() if name in names}
-
-
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, "enter a real date, for example 2026-11-22") from None
+    return await service.record_to_complete(_KINDS.get(segment, ""), record_id)
 
 
 def _form(

@@ -19,8 +19,7 @@ from litestar.response import Response, Stream, Template
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
-from tka_registry.settings import Settings
+from tka_registry.dependencies import Call, CallDep
 from tka_registry.spreadsheets.api import workbook_download
 from tka_registry.spreadsheets.reading import SpreadsheetRefused
 from tka_registry.spreadsheets.report import report_lines, write_report_workbook
@@ -59,14 +58,7 @@ class SpreadsheetPages(Controller):
         return _page({})
 
     @post("/", opt=access(*OFFICE_ROLES))
-    async def check(
-        self,
-        request: Request[Any, Any, Any],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
-    ) -> Template:
+    async def check(self, request: Request[Any, Any, Any], call: CallDep) -> Template:
         """Keep the upload and show what importing it would do (nothing is saved)."""
         _ = translator(request)
         form = await request.form()
@@ -75,91 +67,74 @@ class SpreadsheetPages(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             message = _("Choose an Excel workbook or a CSV file")
             return _page({"errors": {"file": message}}, status_code=400)
-        content = await upload.read(settings.upload_max_bytes + 1)
-        if len(content) > settings.upload_max_bytes:
+        limit = call.settings.upload_max_bytes
+        content = await upload.read(limit + 1)
+        if len(content) > limit:
             message = _("The file is too large: use tka-registry import-workers")
             return _page({"errors": {"file": message}}, status_code=400)
         name = Path(upload.filename).name[:200]
-        token = await keep_upload(content, name, account_id=actor.account_id, now=now)
+        token = await keep_upload(content, name, account_id=call.actor.account_id, now=call.now)
         kept = Pending(token=token, file_name=name, content=content)
-        return await _run(request, actor, settings, today, now, kept, sheet=sheet)
+        return await _run(request, call, kept, sheet=sheet)
 
     @post("/{token:str}/laporan.xlsx", opt=access(*OFFICE_ROLES), status_code=200)
     async def report_workbook(
-        self,
-        request: Request[Any, Any, Any],
-        token: FromPath[str],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
+        self, request: Request[Any, Any, Any], token: FromPath[str], call: CallDep
     ) -> Response[Any] | Stream:
         """The check's report as a workbook (the kept file is checked again; nothing saved)."""
-        _ = translator(request)
         values = await form_values(request)
         kept = await pending_upload(token)
         if kept is None:
-            message = _("This upload is no longer available: upload the file again")
-            return _page({"errors": {"file": message}}, status_code=404)
-        sheet = values.get("sheet") or None
-        return await _report_workbook(request, actor, settings, today, now, kept, sheet)
+            return _gone(request)
+        language = language_of(request)
+        report = await _import(call, kept, sheet=values.get("sheet") or None)
+        if isinstance(report, SpreadsheetRefused):
+            return _page({"errors": {"file": report.reason.text(language)}}, status_code=400)
+
+        async def write(stream: IO[bytes]) -> None:
+            write_report_workbook(report, stream, language)
+
+        name = "laporan-impor.xlsx" if language == "id" else "import-report.xlsx"
+        return await workbook_download(write, name)
 
     @post("/{token:str}", opt=access(*OFFICE_ROLES))
     async def confirm(
-        self,
-        request: Request[Any, Any, Any],
-        token: FromPath[str],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
+        self, request: Request[Any, Any, Any], token: FromPath[str], call: CallDep
     ) -> Template:
         """Import the kept file: all or nothing, or only the good rows."""
-        _ = translator(request)
         values = await form_values(request)
         kept = await pending_upload(token)
         if kept is None:
-            message = _("This upload is no longer available: upload the file again")
-            return _page({"errors": {"file": message}}, status_code=404)
+            return _gone(request)
         return await _run(
-            request, actor, settings, today, now, kept,
-            dry_run=False, partial=values.get("mode") == "partial",
+            request, call, kept, dry_run=False, partial=values.get("mode") == "partial",
             sheet=values.get("sheet") or None,
         )  # fmt: skip
 
 
-async def _report_workbook(
-    request: Request[Any, Any, Any],
-    actor: Any,
-    settings: Settings,
-    today: Any,
-    now: Any,
-    kept: Pending,
-    sheet: str | None,
-) -> Response[Any] | Stream:
-    language = language_of(request)
+def _gone(request: Request[Any, Any, Any]) -> Template:
+    message = translator(request)("This upload is no longer available: upload the file again")
+    return _page({"errors": {"file": message}}, status_code=404)
+
+
+async def _import(
+    call: Call, kept: Pending, *, sheet: str | None, dry_run: bool = True, partial: bool = False
+) -> ImportReport | SpreadsheetRefused:
+    """The kept file imported (or only checked, ``dry_run``), or why it was refused whole."""
     try:
         with as_file(kept.content, suffix=".csv") as path:
-            report = await import_workers(
-                actor, str(path), settings=settings, today=today, now=now, dry_run=True,
-                file_name=kept.file_name, sheet=sheet,
+            return await import_workers(
+                call.actor, str(path), settings=call.settings, today=call.today, now=call.now,
+                dry_run=dry_run, partial=partial, file_name=kept.file_name or "upload.csv",
+                sheet=sheet,
             )  # fmt: skip
     except SpreadsheetRefused as refused:
-        return _page({"errors": {"file": refused.reason.text(language)}}, status_code=400)
-
-    async def write(stream: IO[bytes]) -> None:
-        write_report_workbook(report, stream, language)
-
-    name = "laporan-impor.xlsx" if language == "id" else "import-report.xlsx"
-    return await workbook_download(write, name)
+        return refused
 
 
 async def _run(
     request: Request[Any, Any, Any],
-    actor: Any,
-    settings: Settings,
-    today: Any,
-    now: Any,
+    call: Call,
     kept: Pending,
     *,
     dry_run: bool = True,
@@ -167,17 +142,12 @@ async def _run(
     sheet: str | None = None,
 ) -> Template:
     language = language_of(request)
-    name = kept.file_name or "upload.csv"
-    try:
-        with as_file(kept.content, suffix=".csv") as path:
-            report = await import_workers(
-                actor, str(path), settings=settings, today=today, now=now,
-                dry_run=dry_run, partial=partial, file_name=name, sheet=sheet,
-            )  # fmt: skip
-    except SpreadsheetRefused as refused:
+    report = await _import(call, kept, sheet=sheet, dry_run=dry_run, partial=partial)
+    if isinstance(report, SpreadsheetRefused):
         await discard_upload(kept.token)
-        context = {"errors": {"file": refused.reason.text(language)}, "sheet": sheet}
+        context = {"errors": {"file": report.reason.text(language)}, "sheet": sheet}
         return _page(context, status_code=400)
     if report.committed:
         await discard_upload(kept.token)
-    return _page({**_report_context(report, language), "token": kept.token, "file_name": name})
+    context = {"token": kept.token, "file_name": kept.file_name or "upload.csv"}
+    return _page({**_report_context(report, language), **context})
