@@ -43,6 +43,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+async def create_database() -> tuple[str, str]:
+    """A new PostgreSQL database beside ``POSTGRES``: its name and URL."""
+    database = f"tka_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(POSTGRES)
+    await admin.execute(f'CREATE DATABASE "{database}"')
+    await admin.close()
+    return database, POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+
+
+async def drop_database(database: str) -> None:
+    admin = await asyncpg.connect(POSTGRES)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    await admin.close()
+
+
 def tka(env: dict[str, str], *arguments: str, stdin: str = "") -> str:
     result = subprocess.run(
         [sys.executable, "-m", "tka_registry.cli", *arguments],
@@ -215,11 +230,7 @@ async def main() -> None:
     if arguments.engine == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     else:
-        database = f"tka_bench_{uuid.uuid4().hex[:8]}"
-        admin = await asyncpg.connect(POSTGRES)
-        await admin.execute(f'CREATE DATABASE "{database}"')
-        await admin.close()
-        url = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+        database, url = await create_database()
     env = os.environ | {
         "TKA_DATABASE_URL": url,
         "TKA_SECRET_KEY": "bench",
@@ -246,9 +257,7 @@ async def main() -> None:
         await measure(url, env, arguments.rounds, arguments.nationality)
     finally:
         if database:
-            admin = await asyncpg.connect(POSTGRES)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            await admin.close()
+            await drop_database(database)
 
 
 if __name__ == "__main__":

@@ -113,3 +113,43 @@ def small_filesystem(folder: Path, size: str = "8m") -> Iterator[Path]:
         yield folder
     finally:
         _run("umount", "-l", str(folder))
+
+
+@dataclass
+class Ext4Disk:
+    folder: Path
+    device: str
+
+    def fail_read_only(self) -> None:
+        """What the kernel does on a disk error under ``errors=remount-ro``: the filesystem turns
+        read-only at once, files already open included (a plain remount refuses while a file is
+        open for writing). It stays so until unmounted and checked."""
+        trigger = Path("/sys/fs/ext4") / Path(self.device).name / "trigger_fs_error"
+        trigger.write_text("tka test: the data disk fails\n")
+
+
+@contextlib.contextmanager
+def ext4_disk(folder: Path, size: str = "32M") -> Iterator[Ext4Disk]:
+    """A small ext4 filesystem (a loop device, ``errors=remount-ro``) mounted on ``folder``
+    (root only); unmounted and removed afterwards."""
+    image = folder.with_suffix(".img")
+    folder.mkdir(parents=True, exist_ok=True)
+    made = _run("truncate", "-s", size, str(image))
+    made = made if made.returncode else _run("mkfs.ext4", "-q", str(image))
+    if made.returncode != 0:
+        _unavailable(f"cannot make an ext4 image here: {made.stderr.strip()}")
+    attached = _run("losetup", "-f", "--show", str(image))
+    if attached.returncode != 0:
+        _unavailable(f"no loop device here: {attached.stderr.strip()}")
+    device = attached.stdout.strip()
+    try:
+        mounted = _run("mount", "-o", "errors=remount-ro", device, str(folder))
+        if mounted.returncode != 0:
+            _unavailable(f"cannot mount an ext4 filesystem here: {mounted.stderr.strip()}")
+        if not (Path("/sys/fs/ext4") / Path(device).name / "trigger_fs_error").exists():
+            _unavailable("this kernel cannot trigger an ext4 error (no trigger_fs_error)")
+        yield Ext4Disk(folder, device)
+    finally:
+        _run("umount", "-l", str(folder))
+        _run("losetup", "-d", device)
+        image.unlink(missing_ok=True)

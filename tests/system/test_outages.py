@@ -1,7 +1,8 @@
 """Outages answer 503 with Retry-After and recover by themselves (issue 16): PostgreSQL
 stopped and frozen (a private cluster on its own port), storage full (a small tmpfs under a
-SQLite registry; a read-only remount is refused while the database file is open, so read-only
-storage is checked on the errors it raises). Real ``serve`` processes throughout."""
+SQLite registry) and storage turned read-only by the kernel after a disk error (a small ext4 on a
+loop device; a plain read-only remount is refused while the database file is open). Real
+``serve`` processes throughout."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.factories import PASSWORD
-from tests.system.clusters import private_cluster, small_filesystem
+from tests.factories import PASSWORD, employer_body
+from tests.system.clusters import ext4_disk, private_cluster, small_filesystem
 from tests.system.serving import serving, tka, tka_env
 from tka_registry.system.outages import Outage, outage_of
 
@@ -152,6 +153,37 @@ async def test_full_storage_answers_503_and_recovers(tmp_path: Path) -> None:
                 assert created.status_code == 201, created.text
 
                 await _until_ok(http, officer)
+    text = log.read_text()
+    assert "Internal Server Error" not in text and " 500" not in text
+
+
+async def test_storage_turned_read_only_answers_503_and_health_says_so(tmp_path: Path) -> None:
+    """The data disk under a SQLite registry fails and the kernel makes it read-only (ext4
+    ``errors=remount-ro``): writes answer 503, never 500, and /health names the storage. It
+    stays read-only until an operator unmounts and checks it, so no recovery is expected."""
+    log = tmp_path / "serve.log"
+    with ext4_disk(tmp_path / "disk") as disk:
+        env = tka_env(f"sqlite:///{disk.folder / 'registry.sqlite3'}", disk.folder)
+        _with_officer(env)
+        with serving(env, log=log) as base_url:
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+                officer = await _bearer(http)
+                before = await http.post(
+                    "/api/v1/employers", json=employer_body(0), headers=officer
+                )
+                assert before.status_code == 201, before.text
+                assert (await _health_within_2_s(http)).json()["storage"]["state"] == "ok"
+
+                disk.fail_read_only()
+                changed = f"/api/v1/employers/{before.json()['id']}"
+                for n in range(5):
+                    body = {"address": f"Jl. Mayor Zen No. {n + 2}, Palembang"}
+                    answer = await http.patch(changed, json=body, headers=officer)
+                    _assert_unavailable(answer, "storage")
+                health = await _health_within_2_s(http)
+                assert health.status_code == 503, health.text
+                assert health.json()["storage"]["state"] == "read-only"
+                assert health.json()["storage"]["writable"] is False
     text = log.read_text()
     assert "Internal Server Error" not in text and " 500" not in text
 

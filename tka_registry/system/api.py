@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -33,16 +35,59 @@ async def database_state() -> str:
     return "ok"
 
 
+# The storage check gets this long (a hung disk must not hold /health past 2 s).
+STORAGE_CHECK_SECONDS = 0.4
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _write_problem(folder: Path) -> OSError | None:
+    """Write and remove a small file in ``folder``: the error a write meets there, if any.
+
+    Permissions and mount flags do not tell: a filesystem the kernel turned read-only after a
+    disk error (ext4 ``errors=remount-ro``) still reports itself writable to ``access()``.
+    """
+    probe = folder / f".tka-health-{os.getpid()}"
+    try:
+        handle = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(handle, b"ok")
+        finally:
+            os.close(handle)
+        probe.unlink()
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        return error
+    return None
+
+
 def storage_state(folder: Path) -> dict[str, Any]:
-    """Whether files can be written in ``folder`` and how much room is left there."""
+    """Whether files can be written in ``folder`` (tried, not guessed) and the room left."""
     try:
         stats = os.statvfs(folder)
     except OSError as error:
         return {"state": type(error).__name__, "writable": False, "free_bytes": 0}
     free = stats.f_bavail * stats.f_frsize
-    writable = os.access(folder, os.W_OK)
-    state = "ok" if writable and free >= MIN_FREE_BYTES else ("full" if writable else "read-only")
-    return {"state": state, "writable": writable, "free_bytes": free}
+    problem = _write_problem(folder)
+    if problem is None:
+        state = "ok" if free >= MIN_FREE_BYTES else "full"
+    elif problem.errno in _FULL_ERRNOS:
+        state = "full"
+    elif problem.errno in _READ_ONLY_ERRNOS:
+        state = "read-only"
+    else:
+        state = errno.errorcode.get(problem.errno or 0, type(problem).__name__)
+    return {"state": state, "writable": problem is None, "free_bytes": free}
+
+
+async def checked_storage(folder: Path) -> dict[str, Any]:
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(storage_state, folder), STORAGE_CHECK_SECONDS
+        )
+    except TimeoutError:
+        return {"state": "timeout", "writable": False, "free_bytes": 0}
 
 
 def files_folder(settings: Settings) -> Path | None:
@@ -59,7 +104,7 @@ async def health(state: State) -> Response[dict[str, Any]]:
     healthy = body["database"] == "ok"
     folder = files_folder(state.settings)
     if folder is not None:
-        body["storage"] = storage_state(folder)
+        body["storage"] = await checked_storage(folder)
         healthy = healthy and body["storage"]["state"] == "ok"
     body["status"] = "ok" if healthy else "unavailable"
     if healthy:
