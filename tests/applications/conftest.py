@@ -16,9 +16,12 @@ from tests.factories import account, bearer, created, employer_body, permit_body
 from tka_registry.rules.mrz import check_digit
 
 
-def pdf_bytes() -> bytes:
+def pdf_bytes(marker: bytes = b"") -> bytes:
+    """A one-page PDF; a different ``marker`` gives a file with another SHA-256."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
+    if marker:
+        writer.add_metadata({"/Subject": marker.decode()})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -66,6 +66,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
         "passport_cover": True,
         "itas_total": True,
         "position_open": True,
+        "documents": False,  # RPTKA, DKPTKA and photo are not attached (test_checklist.py)
     }  # the duplicate-person check is the office's (test_duplicates_and_mrz.py)
     assert all(c["message_id"] and c["message_en"] for c in case["checks"])
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.applications.conftest import pdf_bytes, td3
+from tests.applications.conftest import image_bytes, pdf_bytes, td3
 from tests.browser.conftest import DESKTOP, sign_in
 from tests.factories import account, bearer, created, employer_body
 
@@ -64,13 +64,23 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
     await page.get_by_role("button", name="Simpan draf").click()
     assert re.search(r"/portal/permohonan/\d+$", page.url), page.url
 
-    # A PDF of the passport's data page, then submit.
-    passport_page = tmp_path / "paspor.pdf"
-    passport_page.write_bytes(pdf_bytes())
-    await page.select_option("#kind", "passport_page")
-    await page.set_input_files("#file", str(passport_page))
-    await page.get_by_role("button", name="Unggah").click()
-    assert "Halaman data paspor" in await page.locator("#lampiran + ul").inner_text()
+    # The checklist names the four documents; each is uploaded, then the case is submitted.
+    missing = page.locator("#checklist [data-present='no']")
+    assert await missing.count() == 4
+    uploads = [
+        ("passport_page", "paspor.pdf", pdf_bytes()),
+        ("rptka", "rptka.pdf", pdf_bytes(b"rptka")),
+        ("dkptka", "dkptka.pdf", pdf_bytes(b"dkptka")),
+        ("photo", "foto.png", image_bytes("PNG")),
+    ]
+    for kind, name, content in uploads:
+        path = tmp_path / name
+        path.write_bytes(content)
+        await page.select_option("#kind", kind)
+        await page.set_input_files("#file", str(path))
+        await page.get_by_role("button", name="Unggah").click()
+    assert await missing.count() == 0
+    assert "paspor.pdf" in await page.locator("#attachments").inner_text()
     await page.get_by_role("button", name="Ajukan permohonan").click()
     register = (await page.locator("h1").inner_text()).strip()
     assert re.fullmatch(r"W9-PLB-2026-\d{6}", register), register
@@ -90,7 +100,7 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
         await officer_page.screenshot(path=shots / "03-review-queue.png", full_page=True)
         await officer_page.get_by_role("link", name=register).click()
         checks = officer_page.locator("[data-check]")
-        assert await checks.count() == 5  # the four rules and the document checklist
+        assert await checks.count() == 6  # five rules and the document checklist
         assert await officer_page.locator("[data-check][data-met='no']").count() == 0
         await officer_page.screenshot(path=shots / "04-review-case.png", full_page=True)
         await officer_page.get_by_role("button", name="Setujui").click()

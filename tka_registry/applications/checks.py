@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from tka_registry.applications import checklist
 from tka_registry.applications.schemas import (
     ApplicationDetails,
     ApplicationKind,
@@ -39,6 +40,7 @@ class CaseFacts:
     itas_chain: list[rules.PermitSpan] = field(default_factory=list)  # oldest first
     position: str | None = None
     other_passport_records: int = 0
+    attached: frozenset[str] = frozenset()  # the kinds of document the case carries
 
 
 def _check(check_id: str, met: bool | None, texts: tuple[str, str]) -> CheckOut:
@@ -209,6 +211,22 @@ def _duplicate(facts: CaseFacts) -> CheckOut:
     return _check("duplicate_person", count == 0, texts)
 
 
+def _documents(facts: CaseFacts) -> CheckOut | None:
+    required = checklist.required_documents(facts.kind, facts.details.change)
+    if not required:
+        return None
+    missing = checklist.missing_documents(facts.kind, facts.details.change, facts.attached)
+    if not missing:
+        names = ", ".join(checklist.label(doc, "id") for doc in required)
+        names_en = ", ".join(checklist.label(doc, "en") for doc in required)
+        texts = (f"Dokumen lengkap: {names}.", f"Documents complete: {names_en}.")
+    else:
+        names = ", ".join(checklist.label(doc, "id") for doc in missing)
+        names_en = ", ".join(checklist.label(doc, "en") for doc in missing)
+        texts = (f"Dokumen belum ada: {names}.", f"Documents missing: {names_en}.")
+    return _check("documents", not missing, texts)
+
+
 # Checks that speak of other employers' workers: shown to the office, never to an employer.
 OFFICE_ONLY_CHECKS = frozenset({"duplicate_person"})
 
@@ -224,6 +242,7 @@ def case_checks(facts: CaseFacts, settings: Settings) -> list[CheckOut]:
     ]
     if facts.kind == ApplicationKind.ITAS_NEW:
         checks.append(_duplicate(facts))
+    checks.append(_documents(facts))
     return [check for check in checks if check is not None]
 
 
@@ -255,7 +274,11 @@ async def _other_passport_records(
 
 
 async def gather_facts(
-    kind: ApplicationKind, details: ApplicationDetails, applied_on: date
+    kind: ApplicationKind,
+    details: ApplicationDetails,
+    applied_on: date,
+    *,
+    attached: frozenset[str] = frozenset(),
 ) -> CaseFacts:
     """The case's facts from the registry: the worker's passport, permits and position."""
     worker_id = details.worker_id
@@ -298,4 +321,5 @@ async def gather_facts(
         other_passport_records=await _other_passport_records(
             *identity, details.passport_number, worker_id=worker_id
         ),
+        attached=attached,
     )

@@ -178,3 +178,11 @@ def checked_photo(content: bytes, max_bytes: int, field: str = "file") -> str:
             field, f"the photo is {width}x{height} pixels; the limit is {PHOTO_MAX_PIXELS} pixels"
         )
     return content_type
+
+
+def clean_file_name(name: str, max_length: int = 200) -> str:
+    """The name a browser sent for a file, as text to show: its last path part, without
+    control characters, at most ``max_length`` characters (never used as a path)."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    printable = "".join(ch for ch in last if ch.isprintable()).strip()
+    return printable[-max_length:]

@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
+from tka_registry.applications.checklist import REQUIRED, REQUIRED_FOR_CHANGE
 from tka_registry.applications.schemas import ApplicationKind
+from tka_registry.choices import ATTACHMENT_KINDS
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.next_action import Standing, may_apply_new, may_extend, may_report
 from tka_registry.rules.permits import PermitKind, PermitStatus
@@ -40,6 +42,13 @@ async def form_context(
         "workers": workers,
         "regencies": [(r, r) for r in settings.regencies],
         "visa_indexes": indexes,
+        # The checklist to come (applications.checklist), shown while the form is filled in.
+        "documents": [ATTACHMENT_KINDS[doc].pair for doc in REQUIRED[ApplicationKind(kind)]],
+        "change_documents": {
+            change.value: [ATTACHMENT_KINDS[doc].pair for doc in docs]
+            for change, docs in REQUIRED_FOR_CHANGE.items()
+            if docs
+        },
         "notice": "",
     }
 

@@ -134,11 +134,13 @@ class EventOut(BaseModel):
 class AttachmentOut(BaseModel):
     id: int
     kind: str
+    file_name: str  # as uploaded; "" for files kept before names were
     content_type: str
     size_bytes: int
     sha256: str
     uploaded_by: str
     created_at: datetime
+    identical_to: list[int] = []  # the case's other attachments with the same SHA-256
 
 
 class ApplicationSummary(BaseModel):

@@ -238,12 +238,7 @@ async def submit_application(
         row = await application_row(actor, application_id)
         _editable(row)
         details = await _with_defaults(row["kind"], details_of(row))
-        kinds = {
-            r["kind"]
-            for r in await Attachment.select(Attachment.kind).where(
-                Attachment.application == application_id
-            )
-        }
+        kinds = await attached_kinds(application_id)
         problems = await submit_problems(
             ApplicationKind(row["kind"]),
             details,
@@ -296,9 +291,32 @@ def _summary(row: dict[str, Any], today: date) -> ApplicationSummary:
     )
 
 
+async def attached_kinds(application_id: int) -> set[str]:
+    """The kinds of document a case carries."""
+    rows = await Attachment.select(Attachment.kind).where(Attachment.application == application_id)
+    return {row["kind"] for row in rows}
+
+
+def attachments_out(rows: list[dict[str, Any]]) -> list[AttachmentOut]:
+    """Attachment rows as output, each naming the others with the same SHA-256."""
+    fields = set(AttachmentOut.model_fields) - {"identical_to"}
+    return [
+        AttachmentOut(
+            **{k: row[k] for k in fields},
+            identical_to=[o["id"] for o in rows if o["sha256"] == row["sha256"] and o is not row],
+        )
+        for row in rows
+    ]
+
+
 async def case_checks(row: dict[str, Any], settings: Settings, today: date) -> list[Any]:
     applied_on = jakarta_today(row["submitted_at"]) if row["submitted_at"] else today
-    facts = await checks.gather_facts(ApplicationKind(row["kind"]), details_of(row), applied_on)
+    facts = await checks.gather_facts(
+        ApplicationKind(row["kind"]),
+        details_of(row),
+        applied_on,
+        attached=frozenset(await attached_kinds(row["id"])),
+    )
     return checks.case_checks(facts, settings)
 
 
@@ -337,7 +355,7 @@ async def get_application(
             if not (actor.is_employer and check.id in checks.OFFICE_ONLY_CHECKS)
         ],
         history=[EventOut(**{k: e[k] for k in EventOut.model_fields}) for e in events],
-        attachments=[AttachmentOut(**{k: f[k] for k in AttachmentOut.model_fields}) for f in files],
+        attachments=attachments_out(files),
     )
 
 

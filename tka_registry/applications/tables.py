@@ -59,6 +59,7 @@ class Attachment(Table):
     id: Serial
     application = ForeignKey(Application, null=False, on_delete=OnDelete.cascade)
     kind = Varchar(length=20, null=False)  # passport_page | rptka | dkptka | photo | decision
+    file_name = Varchar(length=200, null=False, default="")  # as uploaded ("" before 2026-12)
     content_type = Varchar(length=40, null=False)
     size_bytes = BigInt(null=False)
     sha256 = Varchar(length=64, null=False)

@@ -17,10 +17,15 @@ from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.applications import service
 from tka_registry.applications.attachments import (
-    AttachmentKind,
     add_attachment,
     attachment_file,
     letter_pdf,
+    remove_attachment,
+)
+from tka_registry.applications.checklist import (
+    AttachmentKind,
+    label,
+    required_documents,
 )
 from tka_registry.applications.completeness import SubmitRefused
 from tka_registry.applications.forms import as_form, detail_values, mrz_disagreements, mrz_fill
@@ -81,12 +86,23 @@ async def case_page(
             "values": values or {},
             "letter": await letter_of(case),
             "attachment_kinds": [(choice.value, choice.pair) for choice in ATTACHMENT_KINDS],
+            "documents": documents_of(case, language_of(request)),
+            "clerk": actor.is_employer,
             "language": language_of(request),
             "notice": request.query_params.get("pesan", ""),
             "base": BASE if template == "applications/case.html" else "/petugas/permohonan",
         },
         status_code=status_code,
     )
+
+
+def documents_of(case: ApplicationOut, language: str) -> list[dict[str, Any]]:
+    """The case's checklist: each required document, and whether one is attached."""
+    attached = {item.kind for item in case.attachments}
+    return [
+        {"kind": doc.value, "label": label(doc, language), "present": doc.value in attached}
+        for doc in required_documents(case.kind, case.details.change)
+    ]
 
 
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
@@ -307,22 +323,35 @@ class ApplicationPages(Controller):
         _ = translator(request)
         form = await request.form()
         kind, upload = form.get("kind", ""), form.get("file")
+        replaces = str(form.get("replaces") or "")
         errors: FormErrors = {}
         if kind not in set(AttachmentKind):
             errors["kind"] = _("Choose one of the options.")
         if not isinstance(upload, UploadFile) or not upload.filename:
             errors["file"] = _("Choose a PDF, JPEG or PNG file.")
+        if replaces and not replaces.isdigit():
+            errors["file"] = _("The attachment to replace is not on this case.")
         if not errors:
             assert isinstance(upload, UploadFile)
             content = await upload.read()
             try:
-                await add_attachment(
-                    actor, case_id, AttachmentKind(kind), content, settings=settings, now=now
+                added = await add_attachment(
+                    actor,
+                    case_id,
+                    AttachmentKind(kind),
+                    content,
+                    settings=settings,
+                    now=now,
+                    file_name=upload.filename,
+                    replaces=int(replaces) if replaces else None,
                 )
             except DomainError as error:
+                if error.status_code == 404 and error.problems[0].field == "id":
+                    raise
                 errors = {"file": _upload_message(error, _, settings.upload_max_bytes)}
             else:
-                return _redirect(f"{BASE}/{case_id}#lampiran")
+                notice = "?pesan=identical" if added.identical_to else ""
+                return _redirect(f"{BASE}/{case_id}{notice}#lampiran")
         return await case_page(
             request,
             actor,
@@ -333,6 +362,30 @@ class ApplicationPages(Controller):
             values={"kind": str(kind)},
             status_code=400,
         )
+
+    @post("/{case_id:int}/lampiran/{attachment_id:int}/hapus", opt=access(Role.EMPLOYER))
+    async def remove(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[int],
+        attachment_id: FromPath[int],
+        actor: CurrentActor,
+        settings: SettingsDep,
+        today: Today,
+        now: Now,
+    ) -> Template | Redirect:
+        """Take an attachment off the case before it is submitted."""
+        try:
+            await remove_attachment(actor, case_id, attachment_id, now=now)
+        except DomainError as error:
+            if error.status_code == 404:
+                raise
+            _ = translator(request)
+            errors = {"file": _("Attachments can change only before the case is submitted.")}
+            return await case_page(
+                request, actor, case_id, settings, today, errors=errors, status_code=409
+            )
+        return _redirect(f"{BASE}/{case_id}#lampiran")
 
     @post("/{case_id:int}/hapus", opt=access(Role.EMPLOYER))
     async def delete(
@@ -412,6 +465,8 @@ def _first_field(kind: str) -> str:
 def _upload_message(error: DomainError, _: Any, max_bytes: int) -> str:
     """Why an upload was refused, in the page language."""
     reason = error.problems[0].reason
+    if error.problems[0].field == "attachment_id":
+        return _("The attachment to replace is not on this case.")
     if "empty" in reason:
         return _("The file is empty.")
     if "limit" in reason:

@@ -11,16 +11,20 @@ right. Each piece is keyed by a passport number of its own: a second run adds no
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from PIL import Image
+
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.accounts.tables import Account
 from tka_registry.alerts import ledger
 from tka_registry.alerts.scan import due_reminders
-from tka_registry.applications.attachments import AttachmentKind, add_attachment
+from tka_registry.applications.attachments import add_attachment
+from tka_registry.applications.checklist import AttachmentKind, required_documents
 from tka_registry.applications.decisions import decide
 from tka_registry.applications.schemas import ApplicationIn, ApplicationKind, DecisionIn
 from tka_registry.applications.service import create_application, submit_application
@@ -74,6 +78,13 @@ class Cast:
     now: datetime
     seed: int
     rng: random.Random
+
+
+def specimen_photo() -> bytes:
+    """A small grey PNG standing in for the holder's photo."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 160), (200, 200, 200)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def specimen_pdf(title: str) -> bytes:
@@ -208,13 +219,22 @@ async def _application(cast: Cast, kind: ApplicationKind, state_index: int) -> b
     data = ApplicationIn.model_validate({"kind": kind, **_fields(cast, kind, key, worker_id)})
     options: dict[str, Any] = {"settings": cast.settings, "today": cast.today, "now": cast.now}
     case = await create_application(cast.sponsor, data, **options)
-    uploads = [AttachmentKind.PASSPORT_PAGE]
-    if kind in (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION):
-        uploads += [AttachmentKind.RPTKA, AttachmentKind.DKPTKA]
-    for upload in uploads:
-        content = specimen_pdf(f"{upload.value} {key}")
+    # The kind's checklist (applications.checklist), and the passport page for every case.
+    uploads = {AttachmentKind.PASSPORT_PAGE, *required_documents(kind, data.change)}
+    for upload in sorted(uploads):
+        content = (
+            specimen_photo()
+            if upload == AttachmentKind.PHOTO
+            else specimen_pdf(f"{upload.value} {key}")
+        )
         await add_attachment(
-            cast.sponsor, case.id, upload, content, settings=cast.settings, now=cast.now
+            cast.sponsor,
+            case.id,
+            upload,
+            content,
+            settings=cast.settings,
+            now=cast.now,
+            file_name=f"{upload.value}-{key}.{'png' if upload == AttachmentKind.PHOTO else 'pdf'}",
         )
     state = STATES[state_index]
     if state == "draft":

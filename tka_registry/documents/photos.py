@@ -44,7 +44,7 @@ async def permit_photos(permit_ids: list[int], settings: Settings) -> dict[int, 
     """The photo data URI of each permit in ``permit_ids`` whose application carried a photo
     (the latest photo attached to it)."""
     # Imported here: the applications area renders letters through this one (no import cycle).
-    from tka_registry.applications.attachments import AttachmentKind
+    from tka_registry.applications.checklist import AttachmentKind
     from tka_registry.applications.tables import Attachment
 
     if not permit_ids:
