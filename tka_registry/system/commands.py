@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
+import logging.config
 import os
 import tempfile
 from collections.abc import Iterator
@@ -76,14 +78,18 @@ def run_migrate(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(arguments: argparse.Namespace, settings: Settings) -> int:
+    config = logging_config(settings)
+    if config is not None:  # JSON logs: the start-up lines are JSON too
+        logging.config.dictConfig(config)
+    say = print if config is None else logging.getLogger("tka_registry.serve").info
     try:
         for line in _prepare(settings, check_keys=True):
-            print(line)
+            say(line)
     except SigningKeyRefused as refused:
         return fail(f"not starting: {refused}")
     if arguments.workers > 1 and settings.is_sqlite:
-        print("note: several workers on SQLite serialise their writes; use PostgreSQL to scale")
-    print(f"TKA Registry on http://{arguments.host}:{arguments.port} ({settings.database_url})")
+        say("note: several workers on SQLite serialise their writes; use PostgreSQL to scale")
+    say(f"TKA Registry on http://{arguments.host}:{arguments.port} ({settings.database_url})")
     with metrics_folder(settings):
         _serve(arguments, settings)
     return 0
