@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tka_registry import formats
 from tka_registry.documents import labels
 
 
@@ -19,8 +20,8 @@ from tka_registry.documents import labels
     ],
 )
 def test_long_date(day: date, indonesian: str, english: str) -> None:
-    assert labels.long_date(day) == indonesian
-    assert labels.long_date(day, "en") == english
+    assert formats.long_date(day, "id") == indonesian
+    assert formats.long_date(day, "en") == english
 
 
 def test_pair_puts_the_document_language_first() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from xml.etree import ElementTree  # our own server's SVG, not untrusted input
 
 from httpx import AsyncClient
+from pypdf import PdfReader
 
 from tests.intelligence.conftest import Registry
 
@@ -45,3 +47,31 @@ async def test_dashboard_draws_accessible_black_and_white_charts(
     assert "unduh.csv?nationality=IND" in narrowed.text
     officer = await client.get("/intelijen/", headers=registry.officer)
     assert officer.status_code == 403
+
+
+async def test_months_numbers_and_chart_labels_in_the_page_language(
+    client: AsyncClient, registry: Registry
+) -> None:
+    for language, month, column, china in (
+        ("id", "Desember 2026", "Des 2026", "Tiongkok"),
+        ("en", "December 2026", "Dec 2026", "China"),
+    ):
+        client.cookies.set("tka_lang", language)
+        page = (await client.get("/intelijen/", headers=registry.intel)).text
+        assert f"<td>{month}</td>" in page and "2026-12" not in page
+        svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+        bars, columns = (ElementTree.fromstring(svg) for svg in svgs)  # noqa: S314
+        assert china in [t.text for t in bars.iter(f"{SVG}text")]
+        assert column in [t.text for t in columns.iter(f"{SVG}text")]
+
+
+async def test_the_report_writes_shares_as_its_language_does(
+    client: AsyncClient, registry: Registry
+) -> None:
+    for language, share in (("id", "50,0%"), ("en", "50.0%")):
+        pdf = await client.get(
+            f"/intelijen/laporan.pdf?as_of=2026-11-22&language={language}", headers=registry.intel
+        )
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert share in text, text
+        assert " %" not in text

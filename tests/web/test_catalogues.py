@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from babel.messages.pofile import read_po
 
 from tka_registry.web.catalogue import extract
-from tka_registry.web.i18n import LANGUAGES, LOCALE_DIR, translations
+from tka_registry.web.i18n import LANGUAGES, LOCALE_DIR, is_translated, translations
 from tka_registry.web.templating import PAGES_DIR, page_environment
 
 FOUNDATION_FOLDERS = {"errors", "account", "portal", "office"}
@@ -56,3 +58,13 @@ def test_every_page_template_compiles() -> None:
     assert "base.html" in names
     for name in names:
         environment.get_template(name)
+
+
+@pytest.mark.parametrize(
+    "po_file", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")), ids=lambda path: path.stem
+)
+def test_no_catalogue_entry_is_left_empty(po_file: Path) -> None:
+    with po_file.open("rb") as source:
+        catalogue = read_po(source)
+    empty = [m.id for m in catalogue if m.id and not is_translated(m.string)]
+    assert not empty, f"{po_file}: fill in {empty}"

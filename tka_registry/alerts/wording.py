@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tka_registry import formats
 from tka_registry.alerts.stages import (
     BEFORE_PREFIX,
     OVERSTAY_PREFIX,
@@ -49,7 +49,7 @@ def rupiah(amount_idr: int) -> str:
 @cache
 def long_date(day: date, language: str) -> str:
     """``12 Maret 2026`` in Indonesian, ``12 March 2026`` in English."""
-    return format_date(day, "d MMMM y", locale="id" if language == "id" else "en")
+    return formats.long_date(day, "id" if language == "id" else "en")
 
 
 def days_text(remaining: int, language: str, *, proof: bool = False) -> str:

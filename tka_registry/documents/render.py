@@ -28,6 +28,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from tka_registry import formats
 from tka_registry.choices import DECIDED_KINDS, PERMIT_KINDS, RELATIONS, SEXES
 from tka_registry.documents import labels
 from tka_registry.documents.photos import JPEG_DATA_PREFIX
@@ -351,7 +352,7 @@ def renderer() -> DocumentRenderer:
 
 
 def _bilingual_date(day: date, language: str) -> tuple[str, str]:
-    return labels.pair((labels.long_date(day, "id"), labels.long_date(day, "en")), language)
+    return labels.pair((formats.long_date(day, "id"), formats.long_date(day, "en")), language)
 
 
 def _created(day: date) -> str:
@@ -360,11 +361,15 @@ def _created(day: date) -> str:
 
 
 def _common(language: str, day: date) -> dict[str, Any]:
+    lang = "en" if language == "en" else "id"
     return {
-        "lang": "en" if language == "en" else "id",
+        "lang": lang,
         "office": Office(),
         "created_iso": _created(day),
         "L": {key: labels.pair(value, language) for key, value in DOCUMENT_LABELS.items()},
+        # Counts and shares as the document's first language writes them ("54,4%" in Indonesian).
+        "number": lambda value: formats.number(value, lang),
+        "share": lambda part, whole: formats.share(part, whole, lang),
     }
 
 

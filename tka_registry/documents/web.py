@@ -15,9 +15,9 @@ from tka_registry.accounts.auth import PUBLIC, access, client_address
 from tka_registry.dependencies import Now, SettingsDep, Today
 from tka_registry.documents import signing
 from tka_registry.documents.keys import current_signing_key, public_raw, published_keys
-from tka_registry.documents.labels import long_date
 from tka_registry.documents.status_list import signed_status_list
 from tka_registry.documents.verification import VerificationOut, verify
+from tka_registry.formats import long_date
 from tka_registry.security.rate_limits import verification_rate_limit
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
+from tka_registry import formats
+
 LABEL_WIDTH = 170
 ROW_HEIGHT = 22
 BAR_HEIGHT = 14
@@ -37,15 +39,18 @@ def _open(chart_id: str, width: int, height: int, title: str, description: str) 
     )
 
 
-def _number(value: int) -> str:
-    """Thousands separated by dots, as Indonesian readers write them."""
-    return f"{value:,}".replace(",", ".")
-
-
 def bar_chart(
-    chart_id: str, title: str, description: str, bars: list[tuple[str, int]], width: int = 640
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: list[tuple[str, int]],
+    *,
+    language: str,
+    empty: str,
+    width: int = 640,
 ) -> str:
-    """A horizontal bar chart: one labelled, numbered, hatched bar per (label, value)."""
+    """A horizontal bar chart: one labelled, numbered, hatched bar per (label, value); numbers
+    in ``language``, ``empty`` written when there are no bars."""
     height = max(1, len(bars)) * ROW_HEIGHT + 10
     longest = max((value for _, value in bars), default=0) or 1
     room = width - LABEL_WIDTH - VALUE_ROOM
@@ -59,10 +64,10 @@ def bar_chart(
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" height="{BAR_HEIGHT}"'
             f' fill="url(#{chart_id}-hatch)" stroke="#000000" stroke-width="1"/>'
             f'<text x="{LABEL_WIDTH + length + 5}" y="{y + BAR_HEIGHT - 3}"'
-            f" {FONT}>{_number(value)}</text></g>"
+            f" {FONT}>{formats.number(value, language)}</text></g>"
         )
     if not bars:
-        parts.append(f'<text x="10" y="20" {FONT}>{escape("Tidak ada data / No data")}</text>')
+        parts.append(f'<text x="10" y="20" {FONT}>{escape(empty)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -72,10 +77,13 @@ def column_chart(
     title: str,
     description: str,
     columns: list[tuple[str, int]],
+    *,
+    language: str,
     width: int = 640,
     height: int = 220,
 ) -> str:
-    """A vertical column chart (one column per month, say), each labelled and numbered."""
+    """A vertical column chart (one column per month, say), each labelled and numbered (in
+    ``language``)."""
     top, bottom = 20, 36
     room = height - top - bottom
     step = width / max(1, len(columns))
@@ -95,7 +103,7 @@ def column_chart(
             f' height="{max(length, 0)}" fill="url(#{chart_id}-hatch)" stroke="#000000"'
             f' stroke-width="1"/>'
             f'<text x="{middle:.1f}" y="{y - 4}" text-anchor="middle" {FONT}>'
-            f"{_number(value)}</text>"
+            f"{formats.number(value, language)}</text>"
             f'<text x="{middle:.1f}" y="{height - bottom + 14}" text-anchor="middle" {FONT}>'
             f"{escape(label)}</text></g>"
         )

@@ -14,6 +14,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Response, Stream, Template
 
+from tka_registry import formats
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
@@ -74,12 +75,18 @@ class IntelligencePages(Controller):
                     _("Workers with a valid permit by nationality"),
                     _("Horizontal bars, one per nationality, with the number of workers."),
                     bars,
+                    language=language,
+                    empty=_("No data"),
                 ),
                 "expiry_chart": charts.column_chart(
                     "chart-expiries",
                     _("Permits expiring per month, next 12 months"),
                     _("One column per month with the number of permits expiring in it."),
-                    [(item.month, item.count) for item in expiries.items],
+                    [
+                        (formats.month(item.month, language, short=True), item.count)
+                        for item in expiries.items
+                    ],
+                    language=language,
                 ),
                 # Pages sign in with the session cookie, which the bearer-only API ignores.
                 "csv_url": "/intelijen/unduh.csv" + (f"?{query}" if query else ""),

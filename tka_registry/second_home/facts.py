@@ -123,6 +123,7 @@ def outcome_out(outcome: rules.RuleOutcome, language: str) -> RuleOutcomeOut:
         figure=_plain(outcome.figure),
         threshold=_plain(outcome.threshold),
         message=outcome.message(language),
+        message_id=outcome.message_id,
         message_en=outcome.message_en,
         source=outcome.source,
     )

@@ -109,7 +109,8 @@ class RuleOutcomeOut(BaseModel):
     met: bool
     figure: Any
     threshold: Any
-    message: str
+    message: str  # in the registry's language (TKA_LANGUAGE)
+    message_id: str
     message_en: str
     source: str
 

@@ -24,9 +24,13 @@ from tka_registry.second_home.schemas import CaseIn, DecisionIn, ProofKind, Revo
 from tka_registry.settings import Settings
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import translator
+from tka_registry.web.layout import N_
 
 BASE = "/petugas/rumah-kedua"
 DEPENDANT_SLOTS = 3
+# Refusals of the Second Home services that these pages show, as catalogue ids (translated by
+# domain_problems).
+SERVICE_REASONS = (N_("a rejection needs its reason"),)
 PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "place_of_birth", "nationality")
 PASSPORT_FIELDS = {
     "number": "passport_number",
@@ -81,7 +85,11 @@ def form_field(path: str) -> str:
 
 
 def _form_errors(problems: FormErrors) -> FormErrors:
-    return {form_field(field): reason for field, reason in problems.items()}
+    """Problems by form field; the principal's first where people share one (the address)."""
+    errors: FormErrors = {}
+    for field, reason in problems.items():
+        errors.setdefault(form_field(field), reason)
+    return errors
 
 
 def _redirect(path: str) -> Redirect:
@@ -139,7 +147,7 @@ class SecondHomePages(Controller):
         except ValidationError as error:
             errors = _form_errors(validation_problems(error, translator(request)))
         except DomainError as error:
-            errors = _form_errors(domain_problems(error))
+            errors = _form_errors(domain_problems(error, translator(request)))
         else:
             return _redirect(f"{BASE}/{case.id}")
         return _form(values, errors, settings, status_code=400)
@@ -184,7 +192,9 @@ class SecondHomePages(Controller):
             try:
                 kind = ProofKind(values.get("kind", ""))
             except ValueError:
-                raise InvalidInput("kind", "choose bank letter or property certificate") from None
+                raise InvalidInput(
+                    "kind", N_("Choose the bank letter or the property certificate.")
+                ) from None
             return await commitment.lodge_proof(
                 actor, case_id, kind=kind, lodged_on=_date(values, "lodged_on"),
                 content=content, settings=settings, today=today, now=now,
@@ -233,7 +243,7 @@ def _date(values: dict[str, str], name: str) -> date:
     try:
         return date.fromisoformat(values.get(name, ""))
     except ValueError:
-        raise InvalidInput(name, "enter a date as YYYY-MM-DD") from None
+        raise InvalidInput(name, N_("Enter a real date, for example 2026-11-22.")) from None
 
 
 def _file(content: bytes, filename: str) -> Response[bytes]:
@@ -260,7 +270,7 @@ async def _act(
     except NotFound:
         raise
     except DomainError as error:
-        errors = domain_problems(error)
+        errors = domain_problems(error, translator(request))
     else:
         return _redirect(f"{BASE}/{case_id}")
     return await _case_page(case_id, settings, today, errors=errors, values=values, status_code=400)

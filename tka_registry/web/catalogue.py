@@ -3,7 +3,8 @@
 ``python -m tka_registry.web.catalogue`` refreshes ``messages.po`` from the foundation's pages;
 ``python -m tka_registry.web.catalogue applications`` refreshes ``applications.po`` from
 ``templates/pages/applications`` and ``tka_registry/applications/web*.py``. New message ids get
-an empty translation to fill in; existing translations are kept; unused ones are dropped.
+an empty translation to fill in (English: the id itself, which is English); existing
+translations are kept; unused ones are dropped.
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def update(area: str | None = None) -> dict[str, int]:
             key = message[0] if isinstance(message, tuple) else message
             previous = old.get(key)
             translation = previous.string if previous is not None else ""
-            if isinstance(message, tuple) and not translation:
+            if language == "en" and not is_translated(translation):
+                translation = message  # English ids are the English text: never left empty
+            elif isinstance(message, tuple) and not translation:
                 translation = ("", "")
             catalog.add(message, translation)
         path.parent.mkdir(parents=True, exist_ok=True)

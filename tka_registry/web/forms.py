@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from tka_registry.errors import DomainError
 from tka_registry.web.i18n import Gettext
+from tka_registry.web.layout import N_
 
 FormErrors = dict[str, str]
 
@@ -35,33 +36,120 @@ def _field_of(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in location) or "form"
 
 
-def validation_problems(error: ValidationError, _: Gettext) -> FormErrors:
-    """Pydantic's problems as one translated message per field (the first per field)."""
+# How a schema field is named in a message (the labels of the forms); message ids.
+FIELD_NAMES = {
+    "full_name": N_("Full name as in the passport"),
+    "surname": N_("Surname"),
+    "given_names": N_("Given names"),
+    "sex": N_("Sex"),
+    "date_of_birth": N_("Date of birth"),
+    "place_of_birth": N_("Place of birth"),
+    "nationality": N_("Nationality"),
+    "address": N_("Residential address"),
+    "regency": N_("Regency or city"),
+    "position": N_("Position"),
+    "civil_status": N_("Civil status"),
+    "change": N_("Kind of change"),
+    "passport.number": N_("Passport number"),
+    "passport_number": N_("Passport number"),
+    "passport.issuing_country": N_("Passport issuing country"),
+    "passport.issued_on": N_("Passport issued on"),
+    "passport_issued_on": N_("Passport issued on"),
+    "passport.expires_on": N_("Passport valid until"),
+    "passport_expires_on": N_("Passport valid until"),
+    "application_date": N_("Application date"),
+    "stay_years": N_("Requested stay"),
+    "funds_idr": N_("Funds in rupiah"),
+    "bank": N_("Bank"),
+    "property_description": N_("Property (certificate number and location)"),
+    "relation": N_("Relation to the principal"),
+    "worker_id": N_("Foreign worker"),
+    "visa_index": N_("Visa index"),
+    "requested_from": N_("Valid from"),
+    "requested_until": N_("Valid until"),
+    "valid_from": N_("Valid from"),
+    "expires_on": N_("Valid until"),
+    "departed_on": N_("Departure date"),
+    "permit_number": N_("Permit number"),
+    "decided_on": N_("Decided on"),
+    "lodged_on": N_("Lodged on"),
+    "revoked_on": N_("Revoked on"),
+    "reason": N_("Reason"),
+    "revocation_reason": N_("Reason"),
+    "message": N_("Message to the employer"),
+    "note": N_("Note for the officer"),
+    "email": N_("Email"),
+    "role": N_("Role"),
+    "employer_id": N_("Employer"),
+}
+
+
+def field_name(location: tuple[int | str, ...], _: Gettext) -> str:
+    """The form's name of the field at a schema ``location``, with whose it is on a form of
+    several people: ``("dependants", 0, "passport", "number")`` -> "Passport number (dependant
+    1)"; empty when the field has no name here."""
+    names = [part for part in location if isinstance(part, str)]
+    if not names:
+        return ""
+    key = f"passport.{names[-1]}" if len(names) > 1 and names[-2] == "passport" else names[-1]
+    label = FIELD_NAMES.get(key)
+    if label is None:
+        return ""
+    if location and location[0] == "principal":
+        return _("%(field)s (principal)", field=_(label))
+    if len(location) > 1 and location[0] == "dependants" and isinstance(location[1], int):
+        return _("%(field)s (dependant %(number)s)", field=_(label), number=location[1] + 1)
+    return _(label)
+
+
+def _problem(item: Any, _: Gettext) -> str:
+    """Pydantic's problem in the page's words; never pydantic's own English."""
+    kind = str(item["type"])
+    if kind == "missing" or (kind.endswith("_type") and item.get("input") in (None, "")):
+        return _("Enter a value.")
     messages = {
-        "missing": _("Enter a value."),
-        "string_too_short": _("Enter a value."),
-        "string_too_long": _("This value is too long."),
-        "date_from_datetime_parsing": _("Enter a real date, for example 2026-11-22."),
-        "date_parsing": _("Enter a real date, for example 2026-11-22."),
-        "date_type": _("Enter a real date, for example 2026-11-22."),
-        "int_parsing": _("Enter a whole number."),
-        "literal_error": _("Choose one of the options."),
-        "enum": _("Choose one of the options."),
-        "string_pattern_mismatch": _("Use only the characters shown in the hint."),
+        "string_too_short": N_("Enter a value."),
+        "string_too_long": N_("This value is too long."),
+        "date_from_datetime_parsing": N_("Enter a real date, for example 2026-11-22."),
+        "date_parsing": N_("Enter a real date, for example 2026-11-22."),
+        "date_type": N_("Enter a real date, for example 2026-11-22."),
+        "int_parsing": N_("Enter a whole number."),
+        "int_type": N_("Enter a whole number."),
+        "greater_than_equal": N_("This number is too small."),
+        "less_than_equal": N_("This number is too large."),
+        "literal_error": N_("Choose one of the options."),
+        "enum": N_("Choose one of the options."),
+        "bool_parsing": N_("Choose one of the options."),
+        "string_pattern_mismatch": N_("Use only the characters shown in the hint."),
     }
+    if kind in messages:
+        return _(messages[kind])
+    if kind == "value_error":  # the registry's own validators: their message is a catalogue id
+        return _(str(item["msg"]).removeprefix("Value error, "))
+    return _("Enter a valid value.")
+
+
+def validation_problems(error: ValidationError, _: Gettext) -> FormErrors:
+    """Pydantic's problems as one translated message per field (the first per field), each
+    naming its field, since the summary at the top of the form lists them together."""
     problems: FormErrors = {}
     for item in error.errors():
-        field = _field_of(tuple(item.get("loc", ())))
+        location = tuple(item.get("loc", ()))
+        field = _field_of(location)
         if field in problems:
             continue
-        reason = messages.get(item["type"]) or str(item["msg"]).removeprefix("Value error, ")
-        problems[field] = reason
+        problem = _problem(item, _)
+        name = field_name(location, _)
+        problems[field] = (
+            _("%(field)s: %(problem)s", field=name, problem=problem) if name else problem
+        )
     return problems
 
 
-def domain_problems(error: DomainError) -> FormErrors:
-    """A service's refusal as field messages (the service states them in its own words)."""
+def domain_problems(error: DomainError, _: Gettext | None = None) -> FormErrors:
+    """A service's refusal as field messages: in the page's language when ``_`` is given and
+    the reason has a catalogue entry, else in the service's own words."""
     problems: FormErrors = {}
     for problem in error.problems:
-        problems.setdefault(problem.field, problem.reason)
+        problems.setdefault(problem.field, _(problem.reason) if _ else problem.reason)
     return problems

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar import Request
@@ -25,6 +24,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from tka_registry import formats
 from tka_registry.accounts.roles import Actor
 from tka_registry.choices import in_language
 from tka_registry.rules.calendar import JAKARTA
@@ -106,12 +106,15 @@ def page_filters(language: str) -> dict[str, Any]:
         return format_date(value, style, locale=locale)
 
     def as_number(value: int | float) -> str:
-        return format_decimal(value, locale=locale)
+        return formats.number(value, language)
+
+    def as_month(key: str | date) -> str:
+        return formats.month(key, language)
 
     def country_name(code: str) -> str:
         return nationality_name(code, language)
 
-    return {"date": as_date, "number": as_number, "country": country_name}
+    return {"date": as_date, "number": as_number, "month": as_month, "country": country_name}
 
 
 @pass_context
