@@ -17,6 +17,7 @@ from litestar.status_codes import (
 )
 
 from tka_registry.errors import DomainError
+from tka_registry.system.observability import current_request_id
 from tka_registry.system.outages import (
     RETRY_AFTER_SECONDS,
     Outage,
@@ -105,7 +106,8 @@ def service_unavailable(outage: Outage) -> Response[Any]:
 def log_internal_error(request: Request[Any, Any, Any], error: BaseException) -> str:
     """Log an unexpected error (its traceback once a minute per kind); answers the reference
     quoted to the user."""
-    reference = uuid.uuid4().hex[:12]
+    # The request id's start: the operator finds the request's JSON log line by it.
+    reference = (current_request_id.get() or uuid.uuid4().hex)[:12]
     where = f"{request.method} {request.url.path}"
     message = f"internal error {reference} on {where}"
     if not THROTTLED.error(f"500:{kind_of(error)}:{where}", message, error):

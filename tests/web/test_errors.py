@@ -40,7 +40,10 @@ async def test_internal_error_page_has_a_reference_and_no_trace(
     assert page.status_code == 500
     assert page.headers["content-type"].startswith("text/html")
     assert "Maaf, layanan sedang bermasalah" in page.text
-    assert re.search(r'class="reference">[0-9a-f]{12}<', page.text)
+    reference = re.search(r'class="reference">([0-9a-f]{12})<', page.text)
+    assert reference, page.text
+    # The reference is the start of the request id, which the JSON log line carries in full.
+    assert page.headers["x-request-id"].startswith(reference.group(1))
     assert "secret detail" not in page.text and "Traceback" not in page.text
 
     api = await client.get("/api/v1/uji-galat")
