@@ -19,7 +19,7 @@ def records(count: int) -> Iterator[dict[str, object]]:
     for number in range(count):
         yield {
             "full_name": f"ZHANG WEI {chr(65 + number % 26)}",
-            "sex": "L",
+            "sex": "M",  # written as "Laki-laki"
             "date_of_birth": "12 Maret 1985",
             "nationality": ("Tiongkok", "RRT", "Korea Selatan", "Inggris")[number % 4],
             "passport_number": f"E {number:08d}",

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import xlsxwriter
+from openpyxl import load_workbook
 
 from tests.spreadsheets.office import office_employers, run_import
 from tests.spreadsheets.workbooks import (
@@ -127,3 +129,24 @@ async def test_a_workbook_imports_like_its_csv_and_twice_changes_nothing(
     assert await Passport.count() == 2
     again = await run_import(path, settings)
     assert again.counts == {"imported": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+
+
+def test_inline_text_cells_and_their_formatted_runs_are_read_as_openpyxl_reads_them() -> None:
+    # XlsxWriter's constant-memory mode (the registry's own export) writes every text in place.
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    sheet = book.add_worksheet("TKA")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ["Nama Lengkap", "Jenis Kelamin", "Tanggal Lahir", "Kewarganegaraan",
+                           "No. Paspor"])  # fmt: skip
+    sheet.write_rich_string(1, 0, "Zhang ", bold, "Wei", " Jr")
+    sheet.write_row(1, 1, ["L", "1985-03-12", "  Tiongkok ", "E1234567"])
+    book.close()
+    _, rows = read(buffer.getvalue())
+    assert rows[0][1] == {"full_name": "Zhang Wei Jr", "sex": "L", "date_of_birth": "1985-03-12",
+                          "nationality": "  Tiongkok ", "passport_number": "E1234567"}  # fmt: skip
+    bare = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
+    assert bare is not None
+    assert list(next(bare.iter_rows(min_row=2, values_only=True))) == [
+        "Zhang Wei Jr", "L", "1985-03-12", "  Tiongkok ", "E1234567"
+    ]  # fmt: skip

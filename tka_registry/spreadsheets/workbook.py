@@ -22,6 +22,7 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -51,6 +52,9 @@ _ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 _DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 _VALUE_TAG = f"{{{SHEET_MAIN_NS}}}v"
 _FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"
+_INLINE_TAG = f"{{{SHEET_MAIN_NS}}}is"
+_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+_RUN_TAG = f"{{{SHEET_MAIN_NS}}}r"
 # (row number, cells as openpyxl's parser gives them) for each row of a sheet's XML.
 _Rows = Generator[tuple[int, list[dict[str, Any]]], None, None]
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -159,7 +163,31 @@ class _RowParser(WorkSheetParser):
                     "again",
                 )
             )
+        if element.get("t") == "inlineStr":
+            return self._inline_string(element)
         return super().parse_cell(element)
+
+    def _inline_string(self, element: Any) -> dict[str, Any]:
+        """A cell holding its text in place (as XlsxWriter's constant-memory mode writes every
+        text): the text of its runs, read straight from the XML. openpyxl builds a rich-text
+        object per such cell, which took a third of the time of reading a workbook."""
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        inline = element.find(_INLINE_TAG)
+        parts = []
+        for child in () if inline is None else inline:
+            if child.tag == _RUN_TAG:  # a formatted run; phonetic runs (rPh) are not text
+                child = child.find(_TEXT_TAG)
+            if child is not None and child.tag == _TEXT_TAG:
+                parts.append(child.text or "")
+        value = "".join(parts) if inline is not None else None
+        style = int(element.get("s", 0) or 0)
+        return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": style}
 
 
 def _has_saved_value(element: Any) -> bool:
