@@ -99,18 +99,22 @@ class RequestObserver:
         try:
             await self.app(scope, receive, answer)
         finally:
-            record = RequestRecord(
-                request_id=request_id,
-                method=str(scope.get("method", "")),
-                route=scope.get("path_template") or UNMATCHED_ROUTE,
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                account_id=getattr(scope.get("user"), "account_id", None),
-                client=client_address(ASGIConnection(scope)),
-            )
-            for listener in self.listeners:
-                listener(record)
+            if self.listeners:
+                self._tell(scope, request_id, status, started)
             current_request_id.reset(token)
+
+    def _tell(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+        record = RequestRecord(
+            request_id=request_id,
+            method=str(scope.get("method", "")),
+            route=scope.get("path_template") or UNMATCHED_ROUTE,
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            account_id=getattr(scope.get("user"), "account_id", None),
+            client=client_address(ASGIConnection(scope)),
+        )
+        for listener in self.listeners:
+            listener(record)
 
 
 def log_request(record: RequestRecord) -> None:
