@@ -104,6 +104,10 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
         assert await officer_page.locator("[data-check][data-met='no']").count() == 0
         await officer_page.screenshot(path=shots / "04-review-case.png", full_page=True)
         await officer_page.get_by_role("button", name="Setujui").click()
+        # A page says what the approval will do before it is done.
+        assert f"Setujui permohonan {register}?" == await officer_page.locator("h1").inner_text()
+        await officer_page.screenshot(path=shots / "04b-confirm-approval.png", full_page=True)
+        await officer_page.get_by_role("button", name="Ya, setujui permohonan").click()
         assert (
             await officer_page.locator("[data-case-status]").first.get_attribute("data-case-status")
             == "approved"

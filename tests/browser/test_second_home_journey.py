@@ -92,6 +92,11 @@ async def test_officer_enters_approves_downloads_and_lodges_proof(
     assert "Rp 2.000.000.000" in await page.locator("#rules").inner_text()
     await page.screenshot(path=shots / "02-case-draft.png", full_page=True)
     await page.get_by_role("button", name="Setujui dan terbitkan izin E33").click()
+    # A page says what the approval will do before it is done.
+    assert "Setujui kasus Rumah Kedua" in await page.locator("h1").inner_text()
+    assert "izin tinggal E33 selama 5 tahun" in await page.locator(".consequences").inner_text()
+    await page.screenshot(path=shots / "02b-confirm-approval.png", full_page=True)
+    await page.get_by_role("button", name="Ya, setujui permohonan").click()
     assert "Disetujui" in await page.locator("main").inner_text()
     people = await page.locator("#people").inner_text()
     assert people.count(f"{register}-0") == 3

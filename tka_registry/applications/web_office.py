@@ -13,7 +13,12 @@ from pydantic import ValidationError
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES
 from tka_registry.applications import decisions, service
-from tka_registry.applications.schemas import ApplicationKind, ApplicationStatus, DecisionIn
+from tka_registry.applications.schemas import (
+    ApplicationKind,
+    ApplicationOut,
+    ApplicationStatus,
+    DecisionIn,
+)
 from tka_registry.applications.web import (
     attachment_download,
     case_page,
@@ -23,12 +28,13 @@ from tka_registry.applications.web import (
 )
 from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
 from tka_registry.employers.tables import Employer
-from tka_registry.errors import DomainError, NotFound
+from tka_registry.errors import DomainError, InvalidInput, NotFound
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
 from tka_registry.second_home.service import track_second_home
 from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
+from tka_registry.web.confirmation import confirmation, confirmed
 from tka_registry.web.forms import form_values, validation_problems
-from tka_registry.web.i18n import language_of, translator
+from tka_registry.web.i18n import format_day, language_of, translator
 
 BASE = "/petugas/permohonan"
 
@@ -145,6 +151,9 @@ class ReviewPages(Controller):
         fields |= {k: (values.get(k) or None) for k in ("valid_from", "expires_on")}
         try:
             data = DecisionIn.model_validate(fields)
+            if data.decision in ("approve", "reject") and not confirmed(values):
+                case = await service.get_application(actor, case_id, settings=settings, today=today)
+                return decision_confirmation(_, case, data, values, language_of(request))
             await decisions.decide(actor, case_id, data, settings=settings, today=today, now=now)
         except ValidationError as error:
             errors = validation_problems(error, _)
@@ -167,6 +176,65 @@ class ReviewPages(Controller):
             values=values,
             status_code=400,
         )
+
+
+def decision_confirmation(
+    _: Any, case: ApplicationOut, data: DecisionIn, values: dict[str, str], language: str
+) -> Template:
+    """The page saying what an approval or a rejection will do, before it is done."""
+    name = case.person_name or "–"
+    register = case.register_number or ""
+    if data.decision == "reject":
+        if not data.message:
+            raise InvalidInput("message", "the reason of a rejection is required")
+        title = _("Reject case %(register)s?", register=register)
+        lines = [
+            _(
+                "The case of %(name)s is rejected with this reason: %(reason)s",
+                name=name,
+                reason=data.message,
+            ),
+            _("This cannot be undone; the employer may file a new application."),
+        ]
+        confirm = _("Yes, reject the case")
+    else:
+        title = _("Approve case %(register)s?", register=register)
+        lines = [_approval_effect(_, case, data, language)]
+        confirm = _("Yes, approve the case")
+    lines += [
+        _("A decision letter is numbered and signed in your name."),
+        _("The employer is told of the decision by email."),
+    ]
+    return confirmation(
+        title=title,
+        consequences=lines,
+        action=f"{BASE}/{case.id}/keputusan",
+        values=values,
+        confirm=confirm,
+        back=f"{BASE}/{case.id}",
+    )
+
+
+def _approval_effect(_: Any, case: ApplicationOut, data: DecisionIn, language: str) -> str:
+    name = case.person_name or "–"
+    details = case.details
+    if case.kind in (ApplicationKind.ITAS_NEW, ApplicationKind.ITAS_EXTENSION):
+        start = data.valid_from or details.requested_from
+        until = data.expires_on or details.requested_until
+        return _(
+            "%(name)s receives stay permit %(number)s, valid %(start)s to %(until)s.",
+            name=name,
+            number=data.permit_number or f"ITAS-{case.register_number}",
+            start=format_day(start, language) if start else "–",
+            until=format_day(until, language) if until else "–",
+        )
+    if case.kind == ApplicationKind.DEPARTURE_REPORT and details.departed_on:
+        return _(
+            "The permit of %(name)s ends on %(day)s (departure without re-entry).",
+            name=name,
+            day=format_day(details.departed_on, language),
+        )
+    return _("The reported change is written to the record of %(name)s.", name=name)
 
 
 TRACK_FIELDS = ("register_number", "passport_number")

@@ -22,8 +22,9 @@ from tka_registry.second_home import commitment, decision, service
 from tka_registry.second_home import facts as read
 from tka_registry.second_home.schemas import CaseIn, DecisionIn, ProofKind, RevocationIn
 from tka_registry.settings import Settings
+from tka_registry.web.confirmation import confirmation, confirmed
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
-from tka_registry.web.i18n import translator
+from tka_registry.web.i18n import format_day, language_of, translator
 from tka_registry.web.layout import N_
 
 BASE = "/petugas/rumah-kedua"
@@ -167,6 +168,8 @@ class SecondHomePages(Controller):
             "decided_on": values.get("decided_on") or None,
             "reason": values.get("reason") or None,
         }
+        if not confirmed(values):
+            return await _confirm(request, case_id, values, settings, today, DecisionIn, fields)
         return await _act(
             request, case_id, values, settings, today,
             lambda: decision.decide_case(
@@ -208,11 +211,12 @@ class SecondHomePages(Controller):
         settings: SettingsDep, today: Today, now: Now,
     ) -> Template | Redirect:  # fmt: skip
         values = await form_values(request)
+        fields = {"revoked_on": values.get("revoked_on") or None, "reason": values.get("reason")}
+        if not confirmed(values):
+            return await _confirm(request, case_id, values, settings, today, RevocationIn, fields)
 
         async def revoke() -> object:
-            data = RevocationIn.model_validate(
-                {"revoked_on": values.get("revoked_on") or None, "reason": values.get("reason")}
-            )
+            data = RevocationIn.model_validate(fields)
             return await commitment.revoke_case(
                 actor, case_id, revoked_on=data.revoked_on, reason=data.reason,
                 settings=settings, today=today, now=now,
@@ -256,6 +260,58 @@ def _file(content: bytes, filename: str) -> Response[bytes]:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+async def _confirm(
+    request: Request[Any, Any, Any], case_id: int, values: dict[str, str], settings: Settings,
+    today: date, model: type[DecisionIn] | type[RevocationIn], fields: dict[str, Any],
+) -> Template:  # fmt: skip
+    """The page saying what a decision or a revocation will do; the case page with the
+    messages when the input is wrong."""
+    _ = translator(request)
+    try:
+        data = model.model_validate(fields)
+        errors: FormErrors = {}
+    except ValidationError as error:
+        errors = validation_problems(error, _)
+    if not errors and isinstance(data, DecisionIn) and not data.approve and not data.reason:
+        errors = {"reason": _("Write the reason of the rejection.")}
+    if errors:
+        return await _case_page(
+            case_id, settings, today, errors=errors, values=values, status_code=400
+        )
+    case = await service.get_case(case_id, settings=settings, today=today)
+    register, name = case.register_number, case.principal.full_name
+    if isinstance(data, RevocationIn):
+        title = _("Revoke Second Home case %(register)s?", register=register)
+        day = format_day(data.revoked_on, language_of(request))
+        lines = [
+            _("The E33 permits of %(name)s and of every dependant on the case end on %(day)s.",
+              name=name, day=day),
+            _("The reason is kept on the case and in the audit log: %(reason)s",
+              reason=data.reason),
+        ]  # fmt: skip
+        confirm = _("Yes, revoke the permits")
+    elif data.approve:
+        title = _("Approve Second Home case %(register)s?", register=register)
+        lines = [
+            _("%(name)s and every dependant on the case receive an E33 stay permit of "
+              "%(years)s years.", name=name, years=case.stay_years),
+            _("The proof of funds or property is due within %(days)s days of the decision day.",
+              days=settings.second_home_proof_deadline_days),
+            _("An approval letter is signed in your name."),
+        ]  # fmt: skip
+        confirm = _("Yes, approve the case")
+    else:
+        title = _("Reject Second Home case %(register)s?", register=register)
+        lines = [_("The case of %(name)s is rejected with this reason: %(reason)s",
+                   name=name, reason=data.reason or "–")]  # fmt: skip
+        confirm = _("Yes, reject the case")
+    lines.append(_("This cannot be undone."))
+    return confirmation(
+        title=title, consequences=lines, action=str(request.url.path), values=values,
+        confirm=confirm, back=f"{BASE}/{case_id}",
+    )  # fmt: skip
 
 
 async def _act(

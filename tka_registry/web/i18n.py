@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -83,3 +85,8 @@ __all__ = [
     "translations",
     "translator",
 ]
+
+
+def format_day(day: date, language: str) -> str:
+    """A day as a page's sentence names it, e.g. ``22 November 2026``."""
+    return format_date(day, "d MMMM y", locale=language)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from babel.dates import format_date
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -21,7 +20,7 @@ from tka_registry.errors import DomainError, NotFound
 from tka_registry.permits.schemas import PermitRevocation
 from tka_registry.web.confirmation import confirmation
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
-from tka_registry.web.i18n import language_of, translator
+from tka_registry.web.i18n import format_day, language_of, translator
 from tka_registry.workers.next_steps import NextStep, current_of, next_steps
 from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
 from tka_registry.workers.record import (
@@ -221,10 +220,6 @@ class OfficeWorkerPages(Controller):
         return Redirect(
             f"/petugas/pekerja/{worker_id}?selesai=keberangkatan", status_code=HTTP_303_SEE_OTHER
         )
-
-
-def format_day(day: date, language: str) -> str:
-    return format_date(day, "d MMMM y", locale=language)
 
 
 def parsed_day(text: str) -> date | None:
