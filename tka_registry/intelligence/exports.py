@@ -145,8 +145,7 @@ async def write_workbook(
     title = "Workers" if language == "en" else "TKA"
     writer = SheetWriter(stream, title, headers(language), WIDTHS)
     async for batch in export_batches(actor, filters, today=today, settings=settings):
-        for row in batch:
-            writer.add(row_values(row, language))
+        await writer.add_rows([row_values(row, language) for row in batch])
     writer.close()
     return writer.rows
 

@@ -492,8 +492,7 @@ async def export_xlsx(stream: IO[bytes], *, language: str = "id") -> int:
               for header, column in zip(headers, COLUMNS, strict=True)]  # fmt: skip
     writer = SheetWriter(stream, "TKA" if language == "id" else "Workers", headers, widths)
     async for page in export_pages():
-        for row in page:
-            writer.add(spoken_values(row, language))
+        await writer.add_rows([spoken_values(row, language) for row in page])
     writer.close()
     return writer.rows
 

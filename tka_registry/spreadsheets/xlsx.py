@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import IO
 
+import anyio
 import xlsxwriter
 
 DATE_FORMAT = "yyyy-mm-dd"  # unambiguous in every locale; read back as a date cell
@@ -51,6 +52,15 @@ class SheetWriter:
                 sheet.write_number(row, column, value)
             else:
                 sheet.write_string(row, column, str(value))
+
+    async def add_rows(self, rows: list[list[object]]) -> None:
+        """``add`` each of ``rows`` in a worker thread, so that the event loop serves other
+        requests while a large export is written (a page of rows at a time)."""
+        await anyio.to_thread.run_sync(self._add_each, rows)
+
+    def _add_each(self, rows: list[list[object]]) -> None:
+        for values in rows:
+            self.add(values)
 
     @property
     def rows(self) -> int:
