@@ -436,25 +436,6 @@ async def test_departure_report_ends_overstay(client, office) -> None:
     assert await departures([worker["id"]]) == {worker["id"]: date(2026, 10, 30)}
 
 
-async def test_track_answers_only_the_status(client, office) -> None:
-    case = await _submitted(client, office)
-    found = await client.post(
-        "/api/v1/track",
-        json={
-            "register_number": case["register_number"].lower(),
-            "passport_number": "ea 1234567",
-        },
-    )
-    assert found.status_code == 200
-    assert found.json() == {"register_number": case["register_number"], "status": "submitted"}
-    wrong = await client.post(
-        "/api/v1/track",
-        json={"register_number": case["register_number"], "passport_number": "EA7654321"},
-    )
-    assert wrong.status_code == 404
-    assert "EA1234567" not in wrong.text
-
-
 async def test_officer_sets_first_day_and_permit_is_not_yet_in_force(client, office) -> None:
     """The decision day is the issue date; the officer's "valid from" is the first day, and a
     permit that has not begun is genuine but not in force (issue 14)."""

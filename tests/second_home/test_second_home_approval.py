@@ -90,6 +90,13 @@ async def test_tracking_by_register_and_passport_number(client, officer) -> None
             "register_number": case["register_number"],
             "status": "draft",
             "status_label": "Draf",
+            "status_label_id": "Draf",
+            "status_label_en": "Draft",
+            "changed_on": "2026-11-22",
+            "next_step_id": "Petugas sedang mencatat permohonan. Tunggu sampai permohonan "
+            "diajukan dan diperiksa.",
+            "next_step_en": "An officer is entering the application. Wait until it is "
+            "submitted and reviewed.",
         }
     wrong = await client.post(
         "/api/v1/second-home/track",

@@ -182,10 +182,16 @@ class TrackIn(BaseModel):
 
 
 class TrackOut(BaseModel):
-    """All /track tells: the case's register number and status."""
+    """All /track tells of a case (an application or a Second Home case): its status, the day
+    of its last change (Asia/Jakarta) and the next step, in Indonesian and English."""
 
     register_number: str
-    status: ApplicationStatus
+    status: str  # applications: draft ... rejected; Second Home cases: draft ... revoked
+    status_label_id: str
+    status_label_en: str
+    changed_on: date
+    next_step_id: str
+    next_step_en: str
 
 
 class MrzIn(BaseModel):

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
-from tka_registry.applications import checks
+from tka_registry.applications import checks, tracking
 from tka_registry.applications.completeness import SubmitRefused, submit_problems
 from tka_registry.applications.schemas import (
     EDITABLE,
@@ -409,14 +409,24 @@ async def list_applications(
     return Page[ApplicationSummary](items=items, total=await count, limit=limit, offset=offset)
 
 
+# The events that change an application's status (the day /track calls its last change).
+STATUS_CHANGES = ("submitted", "resubmitted", "returned", "approved", "rejected")
+
+
 async def track(register: str, passport_number: str) -> TrackOut:
-    """The status of the case with this register number and passport number; nothing else."""
+    """The status of the case with this register number and passport number, the day of its
+    last change and the next step; nothing else."""
     try:
         passport = checked_passport_number(passport_number)
     except ValueError:
         passport = ""
     row = (
-        await Application.select(Application.register_number, Application.status)
+        await Application.select(
+            Application.id,
+            Application.register_number,
+            Application.status,
+            Application.updated_at,
+        )
         .where(
             (Application.register_number == register.strip().upper())
             & (Application.passport_number == passport)
@@ -427,4 +437,16 @@ async def track(register: str, passport_number: str) -> TrackOut:
         raise NotFound(
             "register_number", "no application with this register number and passport number"
         )
-    return TrackOut(register_number=row["register_number"], status=row["status"])
+    last = (
+        await ApplicationEvent.select(ApplicationEvent.at)
+        .where(
+            (ApplicationEvent.application == row["id"])
+            & ApplicationEvent.action.is_in(list(STATUS_CHANGES))
+        )
+        .order_by(ApplicationEvent.at, ascending=False)
+        .first()
+    )
+    changed_at = last["at"] if last else row["updated_at"]
+    return tracking.application_answer(
+        row["register_number"], row["status"], jakarta_today(changed_at)
+    )

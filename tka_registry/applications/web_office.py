@@ -18,6 +18,7 @@ from tka_registry.applications.schemas import (
     ApplicationOut,
     ApplicationStatus,
     DecisionIn,
+    TrackOut,
 )
 from tka_registry.applications.web import (
     attachment_download,
@@ -243,7 +244,7 @@ TRACK_FIELDS = ("register_number", "passport_number")
 def _track_page(
     values: dict[str, str],
     *,
-    result: dict[str, str] | None = None,
+    result: dict[str, Any] | None = None,
     missing: bool = False,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
@@ -265,7 +266,7 @@ class TrackPage(Controller):
         return _track_page({"register_number": "", "passport_number": ""})
 
     @post("/", opt=access(PUBLIC), guards=[track_rate_limit])
-    async def track(self, request: Request[Any, Any, Any]) -> Template:
+    async def track(self, request: Request[Any, Any, Any], settings: SettingsDep) -> Template:
         """Public: the status of one case, an application or a Second Home case, found by its
         register number and a passport number on it. A POST form, so the passport number
         never lands in a URL, the browser history or an access log."""
@@ -283,12 +284,17 @@ class TrackPage(Controller):
             return _track_page(values, errors=errors, status_code=400)
         await limit_case_lookups(request, values["register_number"])
         register_number, passport_number = values["register_number"], values["passport_number"]
+        found: TrackOut | None
         try:
             found = await service.track(register_number, passport_number)
-            result = {"register_number": found.register_number, "status": found.status}
+            case_type = "application"
         except NotFound:
-            second_home = await track_second_home(register_number, passport_number)
-            if second_home is None:
-                return _track_page(values, missing=True, status_code=404)
-            result = {"register_number": second_home.register_number, "status": second_home.status}
-        return _track_page(values, result=result)
+            found = await track_second_home(
+                register_number,
+                passport_number,
+                proof_days=settings.second_home_proof_deadline_days,
+            )
+            case_type = "second_home"
+        if found is None:
+            return _track_page(values, missing=True, status_code=404)
+        return _track_page(values, result={"case": found, "type": case_type})

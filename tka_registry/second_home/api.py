@@ -107,11 +107,18 @@ class SecondHomeController(Controller):
 
     # Shares the public /track lookups' per-address budget (applications.api).
     @post("/track", opt=access(PUBLIC), guards=[track_rate_limit], status_code=200)
-    async def track(self, request: Request[Any, Any, Any], data: JSONBody[TrackIn]) -> TrackOut:
-        """The status of a case, for its register number with one of its passport numbers
-        (a POST: the passport number stays out of URLs and logs)."""
+    async def track(
+        self, request: Request[Any, Any, Any], data: JSONBody[TrackIn], settings: SettingsDep
+    ) -> TrackOut:
+        """The status of a case, the day of its last change and the next step (Indonesian and
+        English), for its register number with one of its passport numbers (a POST: the
+        passport number stays out of URLs and logs)."""
         await limit_case_lookups(request, data.register_number)
-        found = await service.track_second_home(data.register_number, data.passport_number)
+        found = await service.track_second_home(
+            data.register_number,
+            data.passport_number,
+            proof_days=settings.second_home_proof_deadline_days,
+        )
         if found is None:
             raise NotFound("register_number", "no case with this register and passport number")
         return found

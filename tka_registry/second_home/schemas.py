@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from tka_registry.applications.schemas import TrackOut as ApplicationTrackOut
 from tka_registry.workers.schemas import Name, Nationality, PassportIn, PassportNumber, Place, Sex
 
 
@@ -204,12 +205,10 @@ class CaseSummary(BaseModel):
     proof_lodged_on: date | None
 
 
-class TrackOut(BaseModel):
-    """What the applicant sees: the status only."""
+class TrackOut(ApplicationTrackOut):
+    """What the applicant sees: the status, its day and the next step."""
 
-    register_number: str
-    status: str
-    status_label: str
+    status_label: str  # Indonesian, as before status_label_id and status_label_en
 
 
 class TrackQuery(BaseModel):

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import Any
 
 from tka_registry.accounts.roles import Actor
+from tka_registry.applications import tracking
 from tka_registry.audit.service import record
-from tka_registry.choices import SECOND_HOME_STATUSES
 from tka_registry.db import write_transaction
 from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.rules import second_home as rules
+from tka_registry.rules.calendar import jakarta_today
 from tka_registry.rules.nationality import fold
 from tka_registry.second_home import facts as read
 from tka_registry.second_home.conflicts import case_conflicts
@@ -347,8 +348,11 @@ async def count_dependants(rows: list[dict[str, Any]]) -> None:
         row["dependants"] = sum(1 for d in linked if d["second_home_case"] == row["id"])
 
 
-async def track_second_home(register_number: str, passport_number: str) -> TrackOut | None:
-    """The status of a case, for whoever holds its register number and one of its passports.
+async def track_second_home(
+    register_number: str, passport_number: str, *, proof_days: int
+) -> TrackOut | None:
+    """The status of a case, its day and the next step, for whoever holds its register number
+    and one of its passports (``proof_days``: days after approval to lodge the proof).
 
     Answers None for a wrong pair, whichever half is wrong (the public learns nothing more).
     """
@@ -374,8 +378,14 @@ async def track_second_home(register_number: str, passport_number: str) -> Track
     ):
         return None
     status = CaseStatus(row["status"])
-    return TrackOut(
-        register_number=row["register_number"],
-        status=status.value,
-        status_label=SECOND_HOME_STATUSES.label(status, "id"),
+    # The day of the last change: the revocation, else the decision, else the last edit.
+    changed_on = row["revoked_on"] if status == CaseStatus.REVOKED else row["decided_on"]
+    decided_on = row["decided_on"]
+    answer = tracking.second_home_answer(
+        row["register_number"],
+        status.value,
+        changed_on or jakarta_today(row["updated_at"]),
+        proof_deadline=rules.proof_deadline(decided_on, proof_days) if decided_on else None,
+        proof_lodged_on=row["proof_lodged_on"],
     )
+    return TrackOut(**answer.model_dump(), status_label=answer.status_label_id)
