@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -75,3 +76,37 @@ async def test_the_report_writes_shares_as_its_language_does(
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
         assert share in text, text
         assert " %" not in text
+
+
+async def test_a_bad_filter_is_shown_beside_its_field_and_the_filters_stay(
+    client: AsyncClient, registry: Registry
+) -> None:
+    query = "/intelijen/?nationality=Atlantis&regency=Kota+Palembang&visa_index=E23C&status=active"
+    for language, message in (
+        ("id", "Bukan negara atau kode yang dikenal: Atlantis"),
+        ("en", "Not a country or code we know: Atlantis"),
+    ):
+        client.cookies.set("tka_lang", language)
+        response = await client.get(query, headers=registry.intel)
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith("text/html")
+        page = html.unescape(response.text)
+        assert 'href="#nationality"' in page and message in page
+        assert 'id="nationality-error"' in page
+        # Every filter stays as typed, the one set by a link too.
+        assert 'value="Atlantis"' in page and 'value="E23C"' in page
+        assert '<option value="Kota Palembang" selected' in page
+        assert '<input type="hidden" name="status" value="active">' in page
+        assert "<svg" not in page  # no figures for a query that names nothing
+    client.cookies.set("tka_lang", "id")
+    two = await client.get(
+        "/intelijen/?nationality=Atlantis&visa_index=Z99", headers=registry.intel
+    )
+    assert 'href="#nationality"' in two.text and 'href="#visa_index"' in two.text
+    assert "Bukan indeks visa yang dikenal: Z99" in html.unescape(two.text)
+    # The API answers the same refusal as JSON, naming both fields.
+    api = await client.get(
+        "/api/v1/intelligence/workers?nationality=Atlantis&visa_index=Z99", headers=registry.intel
+    )
+    assert api.status_code in (400, 422)
+    assert {e["field"] for e in api.json()["errors"]} == {"nationality", "visa_index"}

@@ -6,8 +6,9 @@ a table of the same numbers, so the page reads without colour, without images an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
@@ -18,6 +19,7 @@ from tka_registry import formats
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
+from tka_registry.errors import DomainError
 from tka_registry.intelligence import charts, queries, stats
 from tka_registry.intelligence.api import (
     FILTERS,
@@ -27,16 +29,40 @@ from tka_registry.intelligence.api import (
     query_download,
     report_download,
 )
-from tka_registry.web.i18n import language_of, translator
+from tka_registry.intelligence.filters import filters_from_query
+from tka_registry.settings import Settings
+from tka_registry.web.forms import FormErrors, domain_problems
+from tka_registry.web.i18n import Gettext, language_of, translator
 
 # The chart shows the largest nationalities; the table below it lists every one.
 CHART_NATIONALITIES = 15
 
 
+def filter_errors(error: DomainError, query: Mapping[str, str], _: Gettext) -> FormErrors:
+    """The dashboard's filter problems beside their fields, in the page's language."""
+    messages = {
+        "nationality": _(
+            "Not a country or code we know: %(value)s", value=query.get("nationality", "")
+        ),
+        "regency": _("Choose a regency of the working area."),
+        "visa_index": _("Not a visa index we know: %(value)s", value=query.get("visa_index", "")),
+    }
+    return {
+        field: messages.get(field, _("Enter a valid value.")) for field in domain_problems(error)
+    }
+
+
+def _form_context(values: dict[str, str], settings: Settings) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": {},
+        "regency_options": [(name, name) for name in settings.regencies],
+    }
+
+
 class IntelligencePages(Controller):
     path = "/intelijen"
     include_in_schema = False
-    dependencies = FILTERS
 
     @get("/", opt=access(Role.INTELLIGENCE, Role.ADMIN))
     async def dashboard(
@@ -45,10 +71,21 @@ class IntelligencePages(Controller):
         actor: CurrentActor,
         settings: SettingsDep,
         today: Today,
-        filters: Filters,
     ) -> Template:
+        """The figures for the filters of the query string; a bad filter is shown beside its
+        field with every filter kept as typed (400), and no figures until it is fixed."""
         _ = translator(request)
         language = language_of(request)
+        values = dict(request.query_params)
+        try:
+            filters = await filters_from_query(values, settings)
+        except DomainError as error:
+            return Template(
+                template_name="intelligence/dashboard.html",
+                context=_form_context(values, settings)
+                | {"errors": filter_errors(error, values, _)},
+                status_code=400,
+            )
         nationalities = await stats.by_nationality(actor, filters, today=today, settings=settings)
         expiries = await stats.expiries_by_month(actor, filters, today=today, settings=settings)
         regencies = await stats.by_regency(actor, filters, today=today, settings=settings)
@@ -64,8 +101,7 @@ class IntelligencePages(Controller):
         return Template(
             template_name="intelligence/dashboard.html",
             context={
-                "values": dict(request.query_params),
-                "regency_options": [(name, name) for name in settings.regencies],
+                **_form_context(values, settings),
                 "nationalities": nationalities,
                 "expiries": expiries,
                 "regencies": regencies,
@@ -97,7 +133,11 @@ class IntelligencePages(Controller):
             },
         )
 
-    @get(["/unduh.csv", "/unduh.xlsx"], opt=access(Role.INTELLIGENCE, Role.ADMIN))
+    @get(
+        ["/unduh.csv", "/unduh.xlsx"],
+        opt=access(Role.INTELLIGENCE, Role.ADMIN),
+        dependencies=FILTERS,
+    )
     async def export(
         self,
         request: Request,
