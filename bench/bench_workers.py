@@ -179,7 +179,7 @@ async def measure(url: str, env: dict[str, str], rounds: int, nationality: str) 
             token = (
                 await http.post(
                     "/api/v1/auth/token",
-                    json={"email": "bench@imigrasi.test", "password": "bench password 1"},
+                    json={"email": "petugas-bench@imigrasi.test", "password": "bench password 1"},
                 )
             ).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
@@ -248,7 +248,7 @@ async def main() -> None:
             "users",
             "create",
             "--email",
-            "bench@imigrasi.test",
+            "petugas-bench@imigrasi.test",
             "--role",
             "officer",
             "--password-stdin",
