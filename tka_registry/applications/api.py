@@ -17,7 +17,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES, Role
-from tka_registry.applications import decisions, service
+from tka_registry.applications import assignment, decisions, service
 from tka_registry.applications.attachments import (
     AttachmentKind,
     add_attachment,
@@ -38,7 +38,7 @@ from tka_registry.applications.schemas import (
     TrackIn,
     TrackOut,
 )
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.pagination import MAX_LIMIT, Page
 from tka_registry.rules import mrz
@@ -182,6 +182,26 @@ class ApplicationController(Controller):
         today: Today,
     ) -> ApplicationOut:
         return await service.get_application(actor, application_id, settings=settings, today=today)
+
+    @post(
+        ["/{application_id:int}/take", "/{application_id:int}/release"],
+        opt=access(*OFFICE_ROLES),
+        status_code=200,
+    )
+    async def assignment(
+        self, request: Request[Any, Any, Any], application_id: FromPath[int], call: CallDep
+    ) -> ApplicationOut:
+        """``take`` the submitted case ("ambil"; 409 naming the officer who already has it),
+        or ``release`` one this officer has taken."""
+        act = (
+            assignment.release_case
+            if request.url.path.endswith("/release")
+            else assignment.take_case
+        )
+        await act(call.actor, application_id, now=call.now)
+        return await service.get_application(
+            call.actor, application_id, settings=call.settings, today=call.today
+        )
 
     @post("/{application_id:int}/decision", opt=access(*OFFICE_ROLES), status_code=200)
     async def decide(

@@ -159,6 +159,7 @@ class ApplicationSummary(BaseModel):
     submitted_at: datetime | None
     decided_at: datetime | None
     age_days: int | None  # whole days since submission, on the Jakarta calendar
+    assigned_to: str | None = None  # the officer who took the case (office only)
 
 
 class ApplicationOut(ApplicationSummary):

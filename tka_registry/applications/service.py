@@ -271,7 +271,7 @@ def _age_days(submitted_at: datetime | None, today: date) -> int | None:
     return (today - jakarta_today(submitted_at)).days if submitted_at else None
 
 
-def _summary(row: dict[str, Any], today: date) -> ApplicationSummary:
+def _summary(row: dict[str, Any], today: date, *, office: bool) -> ApplicationSummary:
     return ApplicationSummary(
         id=row["id"],
         kind=row["kind"],
@@ -288,6 +288,7 @@ def _summary(row: dict[str, Any], today: date) -> ApplicationSummary:
         submitted_at=row["submitted_at"],
         decided_at=row["decided_at"],
         age_days=_age_days(row["submitted_at"], today),
+        assigned_to=row["assigned_to"] if office else None,
     )
 
 
@@ -342,7 +343,9 @@ async def get_application(
         permit = await get_permit(actor, row["permit_id"], today=today, settings=settings)
     return ApplicationOut(
         **_summary(
-            {**row, "employer_name": employer["name"] if employer else ""}, today
+            {**row, "employer_name": employer["name"] if employer else ""},
+            today,
+            office=not actor.is_employer,
         ).model_dump(),
         details=details_of(row),
         decision_reason=row["decision_reason"],
@@ -405,7 +408,7 @@ async def list_applications(
     else:
         query = query.order_by(Application.submitted_at).order_by(Application.id)
     rows = await query.limit(limit).offset(offset)
-    items = [_summary(row, today) for row in rows]
+    items = [_summary(row, today, office=not actor.is_employer) for row in rows]
     return Page[ApplicationSummary](items=items, total=await count, limit=limit, offset=offset)
 
 

@@ -39,6 +39,9 @@ class Application(Table):
     updated_at = Timestamptz(null=False)
     submitted_at = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
+    # The officer who took the submitted case ("ambil"), and when; None while nobody has.
+    assigned_to = Varchar(length=254, null=True, default=None)
+    assigned_at = Timestamptz(null=True, default=None)
 
 
 class ApplicationEvent(Table):

@@ -38,7 +38,7 @@ from tka_registry.applications.schemas import (
     ChangeKind,
 )
 from tka_registry.choices import ATTACHMENT_KINDS
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.service import current_document, download_permit_document
 from tka_registry.errors import DomainError, NotFound
 from tka_registry.settings import Settings
@@ -369,36 +369,29 @@ class ApplicationPages(Controller):
         request: Request[Any, Any, Any],
         case_id: FromPath[int],
         attachment_id: FromPath[int],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
+        call: CallDep,
     ) -> Template | Redirect:
         """Take an attachment off the case before it is submitted."""
         try:
-            await remove_attachment(actor, case_id, attachment_id, now=now)
+            await remove_attachment(call.actor, case_id, attachment_id, now=call.now)
         except DomainError as error:
             if error.status_code == 404:
                 raise
             _ = translator(request)
             errors = {"file": _("Attachments can change only before the case is submitted.")}
             return await case_page(
-                request, actor, case_id, settings, today, errors=errors, status_code=409
-            )
+                request, call.actor, case_id, call.settings, call.today, errors=errors,
+                status_code=409,
+            )  # fmt: skip
         return _redirect(f"{BASE}/{case_id}#lampiran")
 
     @post("/{case_id:int}/hapus", opt=access(Role.EMPLOYER))
     async def delete(
-        self,
-        request: Request[Any, Any, Any],
-        case_id: FromPath[int],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
-        now: Now,
+        self, request: Request[Any, Any, Any], case_id: FromPath[int], call: CallDep
     ) -> Template | Redirect:
         """Delete a draft, after a page saying what will happen."""
         _ = translator(request)
+        actor, settings, today = call.actor, call.settings, call.today
         case = await service.get_application(actor, case_id, settings=settings, today=today)
         if not confirmed(await form_values(request)):
             files = len(case.attachments)
@@ -418,7 +411,7 @@ class ApplicationPages(Controller):
                 back=f"{BASE}/{case_id}",
             )
         try:
-            await service.delete_draft(actor, case_id, now=now)
+            await service.delete_draft(actor, case_id, now=call.now)
         except DomainError as error:
             if error.status_code == 404:
                 raise

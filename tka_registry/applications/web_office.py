@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from tka_registry.accounts.auth import PUBLIC, access
 from tka_registry.accounts.roles import OFFICE_ROLES
-from tka_registry.applications import decisions, service
+from tka_registry.applications import assignment, decisions, service
 from tka_registry.applications.schemas import (
     ApplicationKind,
     ApplicationOut,
@@ -27,7 +27,7 @@ from tka_registry.applications.web import (
     permit_download,
     problems_of,
 )
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import DomainError, InvalidInput, NotFound
 from tka_registry.rules.nationality import UnknownNationality, canonical_nationality
@@ -134,6 +134,36 @@ class ReviewPages(Controller):
         self, case_id: FromPath[int], actor: CurrentActor, settings: SettingsDep, now: Now
     ) -> Response[bytes]:
         return await permit_download(actor, case_id, settings, now)
+
+    @post("/{case_id:int}/ambil", opt=access(*OFFICE_ROLES))
+    async def take(
+        self, request: Request[Any, Any, Any], case_id: FromPath[int], call: CallDep
+    ) -> Template | Redirect:
+        """Take the case ("ambil"), or give it back (``lepas``)."""
+        values = await form_values(request)
+        act = assignment.release_case if values.get("action") == "lepas" else assignment.take_case
+        try:
+            await act(call.actor, case_id, now=call.now)
+        except NotFound:
+            raise
+        except DomainError as error:
+            _ = translator(request)
+            message = (
+                _("%(officer)s has already taken this case.", officer=error.holder)
+                if isinstance(error, assignment.CaseTaken)
+                else _("This case cannot be taken or given back now.")
+            )
+            return await case_page(
+                request,
+                call.actor,
+                case_id,
+                call.settings,
+                call.today,
+                template="applications/review.html",
+                errors={"assigned_to": message},
+                status_code=409,
+            )
+        return Redirect(f"{BASE}/{case_id}", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{case_id:int}/keputusan", opt=access(*OFFICE_ROLES))
     async def decide(

@@ -12,12 +12,14 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from pydantic import ValidationError
 
 from tka_registry.accounts.auth import access
-from tka_registry.accounts.roles import OFFICE_ROLES
+from tka_registry.accounts.roles import OFFICE_ROLES, Actor
 from tka_registry.applications.web import file_response
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
+from tka_registry.documents.bundle import MAX_PERMITS, permits_pdf
 from tka_registry.documents.service import download_permit_document
-from tka_registry.errors import DomainError, NotFound
+from tka_registry.errors import DomainError, InvalidInput, NotFound
 from tka_registry.permits.schemas import PermitRevocation
+from tka_registry.settings import Settings
 from tka_registry.web.confirmation import confirmation
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import format_day, language_of, translator
@@ -50,24 +52,33 @@ class OfficeWorkerPages(Controller):
     ) -> Template:
         """Workers by name (any order), passport (old ones too), permit, register number,
         employer; ``status`` (a permit status, from the officer home's cards) lists by status."""
-        text = (q or "").strip()
-        status = status if status in WORKER_STATUSES else None
-        page = None
-        names: dict[int, str] = {}
-        if text or status:
-            page = await list_workers(
-                actor,
-                WorkerFilters(q=text or None, status=status),
-                limit=PAGE_SIZE,
-                offset=offset,
-                today=today,
-                settings=settings,
+        return await _search_page(actor, settings, today, q or "", status, offset)
+
+    @post("/cetak", opt=access(*OFFICE_ROLES), status_code=200)
+    async def print_permits(self, request: Request[Any, Any, Any], call: CallDep) -> Response[Any]:
+        """The chosen permits (checkboxes ``izin`` of the search page) as one PDF."""
+        form = await request.form()
+        chosen = [int(v) for v in form.getall("izin", []) if isinstance(v, str) and v.isdigit()]
+        values = await form_values(request)
+        try:
+            pdf = await permits_pdf(call.actor, chosen, settings=call.settings, now=call.now)
+        except InvalidInput:
+            _ = translator(request)
+            message = (
+                _("Choose at least one permit to print.")
+                if not chosen
+                else _("At most %(count)s permits can be printed at once.", count=MAX_PERMITS)
             )
-            names = await employer_names(page.items)
-        return Template(
-            template_name="workers/search.html",
-            context={"q": text, "status": status, "page": page, "employers": names},
-        )
+            return await _search_page(
+                call.actor,
+                call.settings,
+                call.today,
+                values.get("q", ""),
+                values.get("status"),
+                0,
+                errors={"izin": message},
+            )
+        return file_response(pdf, "application/pdf", f"izin-tinggal-{len(chosen)}.pdf")
 
     @get("/pekerja/{worker_id:int}", opt=access(*OFFICE_ROLES))
     async def worker(
@@ -228,6 +239,43 @@ def parsed_day(text: str) -> date | None:
         return date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
+
+
+async def _search_page(
+    actor: Actor,
+    settings: Settings,
+    today: date,
+    q: str,
+    status: str | None,
+    offset: int,
+    *,
+    errors: FormErrors | None = None,
+) -> Template:
+    text = q.strip()
+    status = status if status in WORKER_STATUSES else None
+    page = None
+    names: dict[int, str] = {}
+    if text or status:
+        page = await list_workers(
+            actor,
+            WorkerFilters(q=text or None, status=status),
+            limit=PAGE_SIZE,
+            offset=offset,
+            today=today,
+            settings=settings,
+        )
+        names = await employer_names(page.items)
+    return Template(
+        template_name="workers/search.html",
+        context={
+            "q": text,
+            "status": status,
+            "page": page,
+            "employers": names,
+            "errors": errors or {},
+        },
+        status_code=400 if errors else 200,
+    )
 
 
 def _only(values: dict[str, str], *names: str) -> dict[str, str]:
