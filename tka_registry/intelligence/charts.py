@@ -11,11 +11,13 @@ from html import escape
 
 from tka_registry import formats
 
-LABEL_WIDTH = 170
-ROW_HEIGHT = 22
-BAR_HEIGHT = 14
-VALUE_ROOM = 60
-FONT = 'font-family="sans-serif" font-size="11"'
+# Sized to be read at a glance at the page's body text size (14 px text, 20 px bars), black on
+# white (WCAG contrast 21:1).
+LABEL_WIDTH = 190
+ROW_HEIGHT = 30
+BAR_HEIGHT = 20
+VALUE_ROOM = 70
+FONT = 'font-family="sans-serif" font-size="14" fill="#000000"'
 
 
 def _hatch(pattern_id: str) -> str:
@@ -47,7 +49,7 @@ def bar_chart(
     *,
     language: str,
     empty: str,
-    width: int = 640,
+    width: int = 720,
 ) -> str:
     """A horizontal bar chart: one labelled, numbered, hatched bar per (label, value); numbers
     in ``language``, ``empty`` written when there are no bars."""
@@ -59,11 +61,11 @@ def bar_chart(
         y = 5 + row * ROW_HEIGHT
         length = round(room * value / longest)
         parts.append(
-            f'<g><text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 3}" text-anchor="end"'
+            f'<g><text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 5}" text-anchor="end"'
             f" {FONT}>{escape(label)}</text>"
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" height="{BAR_HEIGHT}"'
             f' fill="url(#{chart_id}-hatch)" stroke="#000000" stroke-width="1"/>'
-            f'<text x="{LABEL_WIDTH + length + 5}" y="{y + BAR_HEIGHT - 3}"'
+            f'<text x="{LABEL_WIDTH + length + 5}" y="{y + BAR_HEIGHT - 5}"'
             f" {FONT}>{formats.number(value, language)}</text></g>"
         )
     if not bars:
@@ -79,12 +81,12 @@ def column_chart(
     columns: list[tuple[str, int]],
     *,
     language: str,
-    width: int = 640,
-    height: int = 220,
+    width: int = 900,
+    height: int = 280,
 ) -> str:
     """A vertical column chart (one column per month, say), each labelled and numbered (in
     ``language``)."""
-    top, bottom = 20, 36
+    top, bottom = 24, 40
     room = height - top - bottom
     step = width / max(1, len(columns))
     tallest = max((value for _, value in columns), default=0) or 1
@@ -104,7 +106,7 @@ def column_chart(
             f' stroke-width="1"/>'
             f'<text x="{middle:.1f}" y="{y - 4}" text-anchor="middle" {FONT}>'
             f"{formats.number(value, language)}</text>"
-            f'<text x="{middle:.1f}" y="{height - bottom + 14}" text-anchor="middle" {FONT}>'
+            f'<text x="{middle:.1f}" y="{height - bottom + 20}" text-anchor="middle" {FONT}>'
             f"{escape(label)}</text></g>"
         )
     parts.append("</svg>")
