@@ -4,13 +4,14 @@ principal's permit revokes every dependant's in the same transaction."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfWriter
 
 from tests.factories import signed_in
 from tests.second_home.conftest import case_body, client_at, decide, entered
+from tka_registry import formats
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.tables import AuditEntry
 from tka_registry.errors import Conflict
@@ -86,6 +87,19 @@ async def test_overdue_path_then_revocation_cascades(client, officer, settings) 
         assert listed["total"] == 0
         shown = await on_deadline.get(f"/api/v1/second-home/{case['id']}", headers=officer)
         assert shown.json()["proof"]["days_left"] == 0
+        tracked = await on_deadline.post(
+            "/api/v1/second-home/track",
+            json={
+                "register_number": case["register_number"],
+                "passport_number": shown.json()["principal"]["passport_number"],
+            },
+        )
+        deadline = shown.json()["proof"]["deadline"]
+        assert tracked.json()["status"] == "approved"
+        assert "paling lambat" in tracked.json()["next_step_id"]
+        assert (
+            formats.long_date(date.fromisoformat(deadline), "en") in tracked.json()["next_step_en"]
+        )
     async with client_at(settings, DAY_AFTER) as later:
         officer = await signed_in(later, "officer")
         intelligence = await signed_in(later, "intelligence")
@@ -120,6 +134,20 @@ async def test_overdue_path_then_revocation_cascades(client, officer, settings) 
         ] == 0
         page = (await later.get("/api/v1/permits?visa_index=E33", headers=officer)).json()
         assert {p["status"] for p in page["items"]} == {"revoked"}
+        # The principal's record shows the case with the Second Home list's word for it.
+        worker = body["principal"]["worker_id"]
+        record = await later.get(f"/petugas/pekerja/{worker}", headers=officer)
+        assert record.status_code == 200, record.text
+        assert 'data-case-status="revoked">Dicabut<' in record.text
+        tracked = await later.post(
+            "/api/v1/second-home/track",
+            json={
+                "register_number": case["register_number"],
+                "passport_number": body["principal"]["passport_number"],
+            },
+        )
+        assert tracked.json()["changed_on"] == "2027-02-21"
+        assert "dicabut" in tracked.json()["next_step_id"]
     actions = [r["action"] for r in await AuditEntry.select(AuditEntry.action)]
     assert actions.count("permit.revoke") == 3 and "second_home.revoke" in actions
 
