@@ -139,3 +139,22 @@ async def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
     await page.get_by_label("Kata sandi").fill(password)
     await page.get_by_role("button", name="Masuk").click()
     await page.wait_for_load_state()
+
+
+async def upload_checklist(page: Any, folder: Path) -> None:
+    """Upload the four documents of a work permit's checklist on an open case page, the way a
+    person does (kind, file, "Unggah")."""
+    from tests.applications.conftest import image_bytes, pdf_bytes
+
+    uploads = [
+        ("passport_page", "paspor.pdf", pdf_bytes(b"paspor")),
+        ("rptka", "rptka.pdf", pdf_bytes(b"rptka")),
+        ("dkptka", "dkptka.pdf", pdf_bytes(b"dkptka")),
+        ("photo", "foto.png", image_bytes("PNG")),
+    ]
+    for kind, name, content in uploads:
+        path = folder / name
+        path.write_bytes(content)
+        await page.select_option("#kind", kind)
+        await page.set_input_files("#file", str(path))
+        await page.get_by_role("button", name="Unggah").click()

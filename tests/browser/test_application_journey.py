@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.applications.conftest import image_bytes, pdf_bytes, td3
-from tests.browser.conftest import DESKTOP, sign_in
+from tests.applications.conftest import td3
+from tests.browser.conftest import DESKTOP, sign_in, upload_checklist
 from tests.factories import account, bearer, created, employer_body
 
 pytestmark = pytest.mark.browser
@@ -67,18 +67,7 @@ async def test_employer_applies_officer_approves_employer_sees_permit(
     # The checklist names the four documents; each is uploaded, then the case is submitted.
     missing = page.locator("#checklist [data-present='no']")
     assert await missing.count() == 4
-    uploads = [
-        ("passport_page", "paspor.pdf", pdf_bytes()),
-        ("rptka", "rptka.pdf", pdf_bytes(b"rptka")),
-        ("dkptka", "dkptka.pdf", pdf_bytes(b"dkptka")),
-        ("photo", "foto.png", image_bytes("PNG")),
-    ]
-    for kind, name, content in uploads:
-        path = tmp_path / name
-        path.write_bytes(content)
-        await page.select_option("#kind", kind)
-        await page.set_input_files("#file", str(path))
-        await page.get_by_role("button", name="Unggah").click()
+    await upload_checklist(page, tmp_path)
     assert await missing.count() == 0
     assert "paspor.pdf" in await page.locator("#attachments").inner_text()
     await page.get_by_role("button", name="Ajukan permohonan").click()

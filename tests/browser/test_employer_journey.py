@@ -17,8 +17,7 @@ import pytest
 
 from tests.alerts.conftest import smtp_server  # noqa: F401
 from tests.alerts.smtp_sink import SmtpServer
-from tests.applications.conftest import image_bytes, pdf_bytes
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, upload_checklist
 from tests.conftest import NOW
 from tests.factories import signed_in
 from tests.web.seed import seed_workforce
@@ -59,18 +58,7 @@ async def test_employer_extends_from_the_next_step_and_hears_back(
     await page.get_by_role("button", name="Simpan draf").click()
     assert re.search(r"/portal/permohonan/\d+$", page.url), page.url
 
-    uploads = [
-        ("passport_page", "paspor.pdf", pdf_bytes(b"paspor")),
-        ("rptka", "rptka.pdf", pdf_bytes(b"rptka")),
-        ("dkptka", "dkptka.pdf", pdf_bytes(b"dkptka")),
-        ("photo", "foto.png", image_bytes("PNG")),
-    ]
-    for kind, name, content in uploads:
-        path = tmp_path / name
-        path.write_bytes(content)
-        await page.select_option("#kind", kind)
-        await page.set_input_files("#file", str(path))
-        await page.get_by_role("button", name="Unggah").click()
+    await upload_checklist(page, tmp_path)
     assert await page.locator("#checklist [data-present='no']").count() == 0
     await page.screenshot(path=shots / "03-checklist-complete.png", full_page=True)
     await page.get_by_role("button", name="Ajukan permohonan").click()
