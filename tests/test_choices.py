@@ -87,3 +87,9 @@ def test_a_sector_is_read_in_either_language_and_an_unlisted_one_shown_as_typed(
     assert choices.sector_pair("pertambangan") == ("Pertambangan", "Mining")
     assert choices.sector_pair("pulp and paper") == ("Industri pulp dan kertas", "Pulp and paper")
     assert choices.sector_pair("Budidaya mutiara") == ("Budidaya mutiara", "Budidaya mutiara")
+
+
+def test_every_worker_list_status_has_labels() -> None:
+    from tka_registry.workers.queries import WORKER_STATUSES
+
+    assert set(WORKER_STATUSES) <= set(choices.WORKER_STATUSES.values)

@@ -111,6 +111,15 @@ PERMIT_STATUSES = ChoiceSet(
     Choice("none", "Tanpa izin", "No permit", "none"),
 )
 
+# What a worker list filters on: a permit status, or every permit in force (active or expiring).
+WORKER_STATUSES = PERMIT_STATUSES + ChoiceSet(
+    "status",
+    "worker status",
+    Choice(
+        "valid", "Berlaku (termasuk segera berakhir)", "In force (expiring soon included)", "active"
+    ),
+)
+
 APPLICATION_KINDS = ChoiceSet(
     "kind",
     "application kind",
@@ -259,6 +268,7 @@ def sector_pair(sector: str) -> tuple[str, str]:
 ALL: dict[str, ChoiceSet] = {
     "permit_kind": PERMIT_KINDS,
     "permit_status": PERMIT_STATUSES,
+    "worker_status": WORKER_STATUSES,
     "application_kind": APPLICATION_KINDS,
     "decided_kind": DECIDED_KINDS,
     "application_status": APPLICATION_STATUSES,

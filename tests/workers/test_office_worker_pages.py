@@ -30,6 +30,10 @@ async def test_search_page_and_home_cards(client) -> None:
     assert f'href="/petugas/pekerja/{force.expiring}"' in found.text
     by_employer = await client.get("/petugas/cari", params={"q": "sriwidjaja"})
     assert len(names_listed(by_employer.text)) == 4
+    in_force = await client.get("/petugas/cari", params={"q": "sriwidjaja", "status": "valid"})
+    assert in_force.status_code == 200
+    assert "Berlaku (termasuk segera berakhir)" in in_force.text
+    assert len(names_listed(in_force.text)) == 2  # active and expiring
     nobody = await client.get("/petugas/cari", params={"q": "nobody here"})
     assert names_listed(nobody.text) == [] and "Tidak ada yang cocok" in nobody.text
 
