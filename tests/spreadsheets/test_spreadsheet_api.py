@@ -48,6 +48,11 @@ async def test_upload_reports_first_then_imports_on_confirmation(
     )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["committed"] is True and await Worker.count() == 6
+    # The search index holds the imported people, their passports and permits.
+    for q, name in (("E12345678", "Zhang Wei"), ("2C11CD5678", "Kim Min-Jun"),
+                    ("Park Ji-Hoon", "Park Ji-Hoon")):  # fmt: skip
+        found = await client.get("/api/v1/workers", params={"q": q}, headers=officer)
+        assert [item["full_name"] for item in found.json()["items"]] == [name], q
 
     exported = await client.get(EXPORT, headers=officer)
     assert exported.status_code == 200

@@ -321,6 +321,11 @@ async def _write_batch(
 async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
     """Insert new employers, new workers and passports in bulk, update known ones, issue new
     permits."""
+    deferred = not is_sqlite(Worker._meta.db)
+    if deferred:
+        # The search index's insert triggers would refresh a new worker three times (worker,
+        # passport, permit); it is refreshed once below (migration 2026-12-01T32).
+        await _fetch("SET LOCAL tka.search_deferred = 'on'", [])
     await _insert_new_employers(actor, plans, now)
     new = [plan for plan in plans if plan.is_new]
     if new:
@@ -343,6 +348,10 @@ async def _write(actor: Actor, plans: list[RowPlan], now: datetime) -> None:
             passport_changes: dict[Any, Any] = dict(plan.passport_values)
             await Passport.update(passport_changes).where(Passport.id == plan.passport_id)
     permit_ids = await _issue_permits([plan for plan in plans if plan.permit_values], now)
+    if deferred:
+        inserted = {plan.worker_id for plan in plans if plan.is_new or plan.permit_values}
+        if inserted:
+            await _fetch("SELECT worker_search_refresh({}::integer[])", [sorted(inserted)])
     changed = [plan for plan in plans if plan.outcome != "unchanged"]
     if changed:
         entries = [_audit_row(plan, permit_ids) for plan in changed]
