@@ -141,3 +141,22 @@ async def test_a_submitted_case_cannot_be_deleted(client: httpx.AsyncClient) -> 
     other = await bearer(client, team.email_b)
     hidden = await client.delete(f"/api/v1/applications/{draft['id']}", headers=other)
     assert hidden.status_code == 404
+
+
+async def test_the_named_worker_is_offered_past_the_lists_length(
+    client: httpx.AsyncClient, monkeypatch
+) -> None:
+    """An employer with more workers than a form lists still reaches any of them through the
+    next-step button; another employer's worker named in the link is not offered."""
+    from tka_registry.applications import offers
+
+    team = await _employer(client)
+    monkeypatch.setattr(offers, "FORM_WORKERS", 1)
+    reports = "/portal/permohonan/baru?jenis=departure_report"
+    assert len(_offered((await client.get(reports)).text)) == 1
+    for worker in (team.overstay, team.expiring, team.without_permit, team.active):
+        page = await client.get(f"{reports}&pekerja={worker}")
+        assert f'<option value="{worker}" selected' in page.text
+    foreign = await client.get(f"{reports}&pekerja={team.other_employers_worker}")
+    assert foreign.status_code == 200
+    assert team.other_employers_worker not in _offered(foreign.text)

@@ -11,6 +11,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.applications.checklist import REQUIRED, REQUIRED_FOR_CHANGE
 from tka_registry.applications.schemas import ApplicationKind
 from tka_registry.choices import ATTACHMENT_KINDS
+from tka_registry.errors import NotFound
 from tka_registry.permits.tables import VisaIndex
 from tka_registry.rules.next_action import Standing, may_apply_new, may_extend, may_report
 from tka_registry.rules.permits import PermitKind, PermitStatus
@@ -31,9 +32,13 @@ async def form_context(
     offered = await offered_workers(actor, kind, settings, today)
     workers = [(str(w.id), _worker_label(w.full_name, w.passport_number)) for w in offered]
     if keep is not None and keep not in {w.id for w in offered}:
-        kept = await get_worker(actor, keep, settings=settings, today=today)
-        passport = kept.passports[0].number if kept.passports else None
-        workers.insert(0, (str(kept.id), _worker_label(kept.full_name, passport)))
+        try:
+            kept = await get_worker(actor, keep, settings=settings, today=today)
+        except NotFound:  # not this employer's worker (or none): the form offers the list
+            kept = None
+        if kept is not None:
+            passport = kept.passports[0].number if kept.passports else None
+            workers.insert(0, (str(kept.id), _worker_label(kept.full_name, passport)))
     indexes = await VisaIndex.select(VisaIndex.code, VisaIndex.name_id, VisaIndex.name_en).where(
         VisaIndex.active.eq(True) & (VisaIndex.category == "work")
     )

@@ -175,7 +175,9 @@ class ApplicationPages(Controller):
         for a new passport, the change)."""
         if kind not in set(ApplicationKind):
             kind = ApplicationKind.ITAS_NEW.value
-        context = await form_context(actor, kind, settings, today)
+        # The named worker is offered even past the list's first FORM_WORKERS (an employer
+        # with thousands of workers follows the dashboard's next-step button to it).
+        context = await form_context(actor, kind, settings, today, keep=worker_id)
         values = {"worker_id": str(worker_id)} if worker_id else {}
         if change in set(ChangeKind) and kind == ApplicationKind.CHANGE_REPORT:
             values["change"] = str(change)
