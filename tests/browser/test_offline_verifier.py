@@ -41,8 +41,10 @@ def _qr_token(pdf: bytes, folder: Path) -> str:
 
 
 async def _verdict(page: Any) -> str:
-    await page.wait_for_function(
-        "document.getElementById('verdict').dataset.outcome !== 'none'", timeout=10_000
+    # A selector, not wait_for_function: its string predicate is eval'd in the page while it
+    # polls, which the page's CSP (script-src 'self') refuses whenever the verdict comes late.
+    await page.wait_for_selector(
+        "#verdict:not([data-outcome='none'])", state="attached", timeout=10_000
     )
     return str(await page.get_attribute("#verdict", "data-outcome"))
 
