@@ -76,3 +76,33 @@ async def test_intelligence_reads_it_audited(client) -> None:
     await seal_reads()  # reads wait in audit_pending_read until sealed into the chain
     actions = [r["action"] for r in await AuditEntry.select().where(AuditEntry.actor == email)]
     assert "intelligence.overstays" in actions
+
+
+async def test_overstay_list_as_a_workbook(client) -> None:
+    """The same rows as the CSV in a workbook: typed dates and numbers, Indonesian words, the
+    page's filters, audited as an export."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    force = await seed_workforce(client)
+    await long_overstay(client, force.employer_b)
+    email = await account("officer")
+    assert (await sign_in_page(client, email)).status_code == 303
+    page = await client.get("/petugas/overstay", params={"deportasi": "1"})
+    assert 'href="/petugas/overstay/unduh.xlsx?deportasi=1"' in page.text
+    exported = await client.get("/petugas/overstay/unduh.xlsx", params={"deportasi": "1"})
+    assert exported.status_code == 200, exported.text
+    assert "overstay-2026-11-22.xlsx" in exported.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(exported.content), read_only=True).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["ID", "Nama Lengkap", "Kewarganegaraan"] and len(rows) == 2
+    lee = rows[1]
+    assert lee[1] == "Lee Min-ho" and lee[2] == "Korea Selatan"
+    assert lee[5].date() == date(2026, 9, 1)  # a date cell, not text
+    assert lee[6:] == [82, 82000000, "ya"]
+    await seal_reads()
+    exports = await AuditEntry.select().where(
+        (AuditEntry.actor == email) & (AuditEntry.action == "intelligence.export")
+    )
+    assert any('"xlsx"' in str(entry["details"]) for entry in exports)

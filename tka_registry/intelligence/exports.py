@@ -23,7 +23,7 @@ from tka_registry.rules.nationality import nationality_name
 from tka_registry.settings import Settings
 from tka_registry.spreadsheets.cells import needs_formula_guard
 from tka_registry.spreadsheets.labels import value_label
-from tka_registry.spreadsheets.xlsx import SheetWriter
+from tka_registry.spreadsheets.xlsx import write_sheet
 from tka_registry.workers.queries import WorkerFilters
 from tka_registry.workers.tables import Worker
 
@@ -143,11 +143,9 @@ async def write_workbook(
     written to ``stream``; answers the rows written. Memory stays flat (database batches,
     the constant-memory writer)."""
     title = "Workers" if language == "en" else "TKA"
-    writer = SheetWriter(stream, title, headers(language), WIDTHS)
-    async for batch in export_batches(actor, filters, today=today, settings=settings):
-        await writer.add_rows([row_values(row, language) for row in batch])
-    writer.close()
-    return writer.rows
+    batches = export_batches(actor, filters, today=today, settings=settings)
+    rows = ([row_values(row, language) for row in batch] async for batch in batches)
+    return await write_sheet(stream, title, headers(language), WIDTHS, rows)
 
 
 @dataclass(frozen=True)

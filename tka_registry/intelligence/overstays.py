@@ -35,6 +35,7 @@ CSV_HEADERS = (
     ("Denda (Rp)", "Fine (IDR)"),
     ("Deportasi", "Deportation"),
 )
+OVERSTAY_WIDTHS = (8, 32, 18, 32, 20, 14, 12, 16, 11)  # characters, per column
 
 
 @dataclass(frozen=True)
@@ -66,34 +67,47 @@ async def checked_filters(
     )
 
 
+async def overstay_batches(
+    actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings, language: str = "id"
+) -> AsyncIterator[list[list[object]]]:
+    """Every overstay of ``filters`` as typed rows in ``CSV_HEADERS`` order (dates as dates,
+    days and fines as numbers, words in ``language``), one database batch at a time."""
+    offset = 0
+    while True:
+        page = await overstays(
+            actor, filters, limit=CSV_BATCH, offset=offset, today=today, settings=settings
+        )
+        yield [
+            [
+                item.worker_id,
+                item.full_name,
+                value_label("nationality", item.nationality, language),
+                item.employer_name or "",
+                item.permit_number,
+                item.expires_on,
+                item.overstay_days,
+                item.fine_idr,
+                yes_no(item.faces_deportation, language),
+            ]
+            for item in page.items
+        ]
+        offset += CSV_BATCH
+        if offset >= page.total or not page.items:
+            return
+
+
+def overstay_headers(language: str) -> list[str]:
+    return [pair[language == "en"] for pair in CSV_HEADERS]
+
+
 async def overstay_csv(
     actor: Actor, filters: WorkerFilters, *, today: date, settings: Settings, language: str = "id"
 ) -> AsyncIterator[bytes]:
     """Every overstay of ``filters`` as CSV (UTF-8 with BOM; ``;``-separated and in Indonesian
     words unless ``language`` is ``en``), one batch at a time."""
     delimiter = csv_delimiter(language)
-    yield BOM + encode([[pair[language == "en"] for pair in CSV_HEADERS]], delimiter)
-    offset = 0
-    while True:
-        page = await overstays(
-            actor, filters, limit=CSV_BATCH, offset=offset, today=today, settings=settings
-        )
-        lines = [
-            [
-                str(item.worker_id),
-                cell(item.full_name),
-                cell(value_label("nationality", item.nationality, language)),
-                cell(item.employer_name or ""),
-                cell(item.permit_number),
-                cell(item.expires_on),
-                str(item.overstay_days),
-                str(item.fine_idr),
-                yes_no(item.faces_deportation, language),
-            ]
-            for item in page.items
-        ]
-        if lines:
-            yield encode(lines, delimiter)
-        offset += CSV_BATCH
-        if offset >= page.total or not page.items:
-            return
+    yield BOM + encode([overstay_headers(language)], delimiter)
+    batches = overstay_batches(actor, filters, today=today, settings=settings, language=language)
+    async for rows in batches:
+        if rows:
+            yield encode([[cell(value) for value in row] for row in rows], delimiter)

@@ -1,9 +1,10 @@
 """The overstay page for officers and intelligence: days over, fine, deportation mark, employer,
-filters that stay in place (a bad value is shown beside its field), and the CSV export."""
+filters that stay in place (a bad value is shown beside its field), and the CSV and workbook
+exports."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.params import QueryParameter
@@ -14,9 +15,18 @@ from tka_registry.accounts.roles import Role
 from tka_registry.dependencies import CurrentActor, SettingsDep, Today
 from tka_registry.employers.service import employer_choices
 from tka_registry.errors import DomainError
-from tka_registry.intelligence.api import audited
-from tka_registry.intelligence.overstays import OverstayFilters, checked_filters, overstay_csv
+from tka_registry.intelligence.api import audited, file_format_of
+from tka_registry.intelligence.overstays import (
+    OVERSTAY_WIDTHS,
+    OverstayFilters,
+    checked_filters,
+    overstay_batches,
+    overstay_csv,
+    overstay_headers,
+)
 from tka_registry.intelligence.queries import overstays
+from tka_registry.spreadsheets.api import workbook_download
+from tka_registry.spreadsheets.xlsx import write_sheet
 from tka_registry.web.forms import domain_problems
 from tka_registry.web.i18n import language_of, translator
 
@@ -87,13 +97,14 @@ class OverstayPages(Controller):
                 "employers": await employer_choices(),
                 "regency_options": [(name, name) for name in settings.regencies],
                 "csv_url": "/petugas/overstay/unduh.csv" + (f"?{query}" if query else ""),
+                "xlsx_url": "/petugas/overstay/unduh.xlsx" + (f"?{query}" if query else ""),
                 "deportation_days": settings.overstay_deportation_days,
                 "is_office": actor.role in (Role.OFFICER, Role.ADMIN),
             },
             status_code=400 if errors else 200,
         )
 
-    @get("/unduh.csv", opt=access(*READERS))
+    @get(["/unduh.csv", "/unduh.xlsx"], opt=access(*READERS))
     async def overstay_export(
         self,
         request: Request[Any, Any, Any],
@@ -101,15 +112,25 @@ class OverstayPages(Controller):
         settings: SettingsDep,
         today: Today,
     ) -> Stream:
-        """The list with the page's filters as CSV (a bad filter answers 400 naming it)."""
+        """The list with the page's filters as CSV or a workbook (a bad filter answers 400
+        naming it)."""
         filters = await checked_filters(_form(request), today=today, settings=settings)
-        await audited(actor, "intelligence.export", filters, format="csv", list="overstays")
+        file_format = file_format_of(request.url.path)
+        await audited(actor, "intelligence.export", filters, format=file_format, list="overstays")
+        language = language_of(request)
+        name = f"overstay-{today.isoformat()}.{file_format}"
+        if file_format == "xlsx":
+
+            async def write(stream: IO[bytes]) -> int:
+                batches = overstay_batches(
+                    actor, filters, today=today, settings=settings, language=language
+                )
+                headers = overstay_headers(language)
+                return await write_sheet(stream, "Overstay", headers, OVERSTAY_WIDTHS, batches)
+
+            return await workbook_download(write, name)
         return Stream(
-            overstay_csv(
-                actor, filters, today=today, settings=settings, language=language_of(request)
-            ),
+            overstay_csv(actor, filters, today=today, settings=settings, language=language),
             media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="overstay-{today.isoformat()}.csv"'
-            },
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

@@ -8,7 +8,7 @@ is shown as typed and never runs (the CSV export guards it with an apostrophe in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Sequence
 from datetime import date, datetime
 from typing import IO
 
@@ -68,3 +68,19 @@ class SheetWriter:
 
     def close(self) -> None:
         self._book.close()
+
+
+async def write_sheet(
+    stream: IO[bytes],
+    title: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    batches: AsyncIterable[list[list[object]]],
+) -> int:
+    """One sheet of ``batches`` of rows written to ``stream``; answers the rows written. Memory
+    holds one batch at a time."""
+    writer = SheetWriter(stream, title, headers, widths)
+    async for rows in batches:
+        await writer.add_rows(rows)
+    writer.close()
+    return writer.rows
