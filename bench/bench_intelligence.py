@@ -28,7 +28,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,14 +38,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 # This checkout, not whichever copy of the package happens to be installed.
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from bench_workers import free_port, summary, timings, tka  # noqa: E402
+from bench_workers import captured, free_port, summary, timings, tka  # noqa: E402
 
-from tka_registry.accounts.roles import Actor  # noqa: E402
-from tka_registry.db import bind, engine_for  # noqa: E402
 from tka_registry.intelligence import queries, stats  # noqa: E402
-from tka_registry.settings import load_settings  # noqa: E402
 from tka_registry.workers.queries import WorkerFilters  # noqa: E402
-from tka_registry.workers.tables import Worker  # noqa: E402
 
 POSTGRES = os.environ.get("TKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench password 1"  # noqa: S105 (a throwaway database)
@@ -151,33 +146,6 @@ async def generate(url: str, workers: int, employers: int, today: date) -> None:
             raise RuntimeError(f"{drifted} workers' permit_valid_until disagrees with permits")
     finally:
         await connection.close()
-
-
-async def captured(
-    url: str, work: Callable[[Actor, Any], Awaitable[Any]]
-) -> list[tuple[str, list[Any]]]:
-    """The statements ``work`` runs through Worker.raw, compiled for asyncpg."""
-    engine = engine_for(url)
-    bind(engine)
-    found: list[Any] = []
-    original = Worker.raw
-
-    def capture(sql: str, *args: Any) -> Any:
-        query = original(sql, *args)
-        found.append(query)
-        return query
-
-    Worker.raw = capture  # type: ignore[method-assign]
-    try:
-        settings = load_settings(environ={}, database_url=url, secret_key="x")
-        await work(Actor.system(), settings)
-    finally:
-        Worker.raw = original  # type: ignore[method-assign]
-    compiled = []
-    for query in found:
-        sql, args = query.querystrings[0].compile_string(engine_type=engine.engine_type)
-        compiled.append((sql, list(args)))
-    return compiled
 
 
 async def explain(url: str, name: str, statements: list[tuple[str, list[Any]]]) -> None:

@@ -35,13 +35,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from bench_intelligence import generator_statements  # noqa: E402
-from bench_workers import free_port, summary, timings, tka  # noqa: E402
+from bench_workers import captured, free_port, summary, timings, tka  # noqa: E402
 
-from tka_registry.accounts.roles import Actor  # noqa: E402
-from tka_registry.db import bind, engine_for  # noqa: E402
-from tka_registry.settings import load_settings  # noqa: E402
 from tka_registry.workers import queries  # noqa: E402
-from tka_registry.workers.tables import Worker  # noqa: E402
 
 POSTGRES = os.environ.get("TKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench password 1"  # noqa: S105 (a throwaway database)
@@ -134,37 +130,15 @@ def sqlite_generate(path: str, workers: int, employers: int, today: date) -> Non
     connection.close()
 
 
-async def captured(url: str, q: str, today: date) -> list[tuple[str, list[Any]]]:
+async def search_statements(url: str, q: str, today: date) -> list[tuple[str, list[Any]]]:
     """The statements ``GET /api/v1/workers?q=`` runs, compiled for the bare driver."""
-    engine = engine_for(url)
-    bind(engine)
-    statements: list[Any] = []
-    original = Worker.raw
-
-    def capture(sql: str, *args: Any) -> Any:
-        query = original(sql, *args)
-        statements.append(query)
-        return query
-
-    Worker.raw = capture  # type: ignore[method-assign]
-    try:
-        await queries.list_workers(
-            Actor.system(),
-            queries.WorkerFilters(q=q),
-            limit=50,
-            offset=0,
-            today=today,
-            settings=load_settings(database_url=url, secret_key="x"),
-        )
-    finally:
-        Worker.raw = original  # type: ignore[method-assign]
-    return [
-        (sql, list(args))
-        for sql, args in (
-            query.querystrings[0].compile_string(engine_type=engine.engine_type)
-            for query in statements
-        )
-    ]
+    filters = queries.WorkerFilters(q=q)
+    return await captured(
+        url,
+        lambda actor, settings: queries.list_workers(
+            actor, filters, limit=50, offset=0, today=today, settings=settings
+        ),
+    )
 
 
 async def bare_runner(url: str) -> tuple[Any, Any]:
@@ -231,7 +205,7 @@ async def measure(url: str, port: int, rounds: int, today: date) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         try:
             for label, q in QUERIES:
-                statements = await captured(url, q, today)
+                statements = await search_statements(url, q, today)
                 total = (
                     await http.get("/api/v1/workers", params={"q": q}, headers=headers)
                 ).json()["total"]

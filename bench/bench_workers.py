@@ -70,37 +70,45 @@ def tka(env: dict[str, str], *arguments: str, stdin: str = "") -> str:
     return result.stdout
 
 
-async def captured_statements(
-    url: str, nationality: str, today: date
+async def captured(
+    url: str, work: Callable[[Actor, Any], Awaitable[Any]]
 ) -> list[tuple[str, list[Any]]]:
-    """The statements the list endpoint runs, compiled for the engine's driver."""
+    """The statements ``work(actor, settings)`` runs through Worker.raw, compiled for the
+    engine's bare driver (the benches' floor: the same SQL without the app)."""
     engine = engine_for(url)
     bind(engine)
-    statements: list[Any] = []
+    found: list[Any] = []
     original = Worker.raw
 
     def capture(sql: str, *args: Any) -> Any:
         query = original(sql, *args)
-        statements.append(query)
+        found.append(query)
         return query
 
     Worker.raw = capture  # type: ignore[method-assign]
     try:
-        await queries.list_workers(
-            Actor.system(),
-            queries.WorkerFilters(nationalities=(nationality,)),
-            limit=50,
-            offset=0,
-            today=today,
-            settings=load_settings(database_url=url, secret_key="x"),
-        )
+        settings = load_settings(environ={}, database_url=url, secret_key="x")
+        await work(Actor.system(), settings)
     finally:
         Worker.raw = original  # type: ignore[method-assign]
     compiled = []
-    for query in statements:
+    for query in found:
         sql, args = query.querystrings[0].compile_string(engine_type=engine.engine_type)
         compiled.append((sql, list(args)))
     return compiled
+
+
+async def captured_statements(
+    url: str, nationality: str, today: date
+) -> list[tuple[str, list[Any]]]:
+    """The statements the list endpoint runs for one nationality, 50 a page."""
+    filters = queries.WorkerFilters(nationalities=(nationality,))
+    return await captured(
+        url,
+        lambda actor, settings: queries.list_workers(
+            actor, filters, limit=50, offset=0, today=today, settings=settings
+        ),
+    )
 
 
 async def explain(url: str, statements: list[tuple[str, list[Any]]]) -> None:
