@@ -315,6 +315,29 @@ def worker_status_sql(today: date, window_days: int, alias: str = "w") -> Sql:
     )
 
 
+def worker_status_condition(status: str, today: date, window_days: int, alias: str = "w") -> Sql:
+    """A WHERE condition true exactly when :func:`worker_status_sql` answers ``status`` for
+    worker ``alias`` (test ``current_permit_id`` first, as there), written without a CASE so an
+    index on ``permit_valid_until`` can serve it."""
+    w = alias
+    known = f"{w}.permit_valid_until IS NOT NULL"
+    begun = f"{known} AND ({w}.permit_valid_from IS NULL OR {w}.permit_valid_from <= {{}})"
+    edge = _window_edge(today, window_days)
+    conditions: dict[str, Sql] = {
+        PermitStatus.REVOKED: Sql(f"{w}.permit_valid_until IS NULL"),
+        PermitStatus.NOT_YET_VALID: Sql(f"{known} AND {w}.permit_valid_from > {{}}", (today,)),
+        PermitStatus.EXPIRED: Sql(f"{begun} AND {w}.permit_valid_until < {{}}", (today, today)),
+        PermitStatus.EXPIRING: Sql(
+            f"{begun} AND {w}.permit_valid_until >= {{}} AND {w}.permit_valid_until <= {{}}",
+            (today, today, edge),
+        ),
+        PermitStatus.ACTIVE: Sql(f"{begun} AND {w}.permit_valid_until > {{}}", (today, edge)),
+    }
+    if status not in conditions:
+        raise ValueError(f"unknown worker status {status!r}: one of {list(conditions)}")
+    return conditions[status]
+
+
 def worker_valid_on(day: date, alias: str = "w") -> Sql:
     """Worker ``alias`` holds a permit valid on ``day``, read from the worker's copy of its
     current permit (permits.current) so a count needs no join: the same answer as

@@ -75,6 +75,15 @@ _SORT_SQL = {
 }
 
 
+# The same keys on the worker table itself, for reading one group in order from an index.
+_KEY_SQL = {
+    "name": "w.name_folded",
+    "nationality": "w.nationality",
+    "position": "lower(w.position)",
+    "expiry": "w.permit_valid_until",
+}
+
+
 def _order(alias: str, sort: str, descending: bool) -> str:
     key = f"{alias}.{_SORT_SQL[sort]}"
     direction = "DESC" if descending else "ASC"
@@ -145,13 +154,10 @@ class Board:
         return sum(self.counts[group] for group in VALID_GROUPS)
 
 
-def _inner(
-    actor: Actor, filters: BoardFilters, today: date, settings: Settings
-) -> tuple[str, list[Any]]:
-    """The scoped, searched workers with their status and sort keys, as a sub-select: only the
-    columns of the ``worker_board`` index, so counting and choosing a page read no table row."""
-    status, arguments = status_sql(today, settings.extension_window_days)
+def _scope(actor: Actor, filters: BoardFilters) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (and their values) of the actor's workers matching the search."""
     clauses: list[str] = []
+    arguments: list[Any] = []
     if actor.is_employer:
         clauses.append("w.employer = {}")
         arguments.append(actor.employer_id)
@@ -159,14 +165,60 @@ def _inner(
         escaped = fold(filters.q.strip()).replace("\\", "\\\\").replace("%", "\\%")
         clauses.append("w.name_folded LIKE {} ESCAPE '\\'")
         arguments.append("%" + escaped.replace("_", "\\_") + "%")
-    where = " AND ".join(clauses) or "1 = 1"
-    sql = (
-        "SELECT w.id, w.name_folded, w.nationality,"  # noqa: S608
-        " lower(w.position) AS position_folded,"
-        f" w.permit_valid_until AS live_expires_on, {status} AS status"
-        f" FROM worker w WHERE {where}"
+    return clauses, arguments
+
+
+def _columns(today: date, settings: Settings) -> tuple[str, list[Any]]:
+    """A board row's status and sort keys: only columns of the ``worker_board`` index, so
+    counting and choosing a page read no table row."""
+    status, arguments = status_sql(today, settings.extension_window_days)
+    return (
+        "w.id, w.name_folded, w.nationality, lower(w.position) AS position_folded,"
+        f" w.permit_valid_until AS live_expires_on, {status} AS status",
+        arguments,
     )
-    return sql, arguments
+
+
+def _inner(
+    actor: Actor, filters: BoardFilters, today: date, settings: Settings
+) -> tuple[str, list[Any]]:
+    """The scoped, searched workers with their status and sort keys, as a sub-select."""
+    columns, arguments = _columns(today, settings)
+    clauses, scope_arguments = _scope(actor, filters)
+    where = " AND ".join(clauses) or "1 = 1"
+    sql = f"SELECT {columns} FROM worker w WHERE {where}"  # noqa: S608 (this module's constants)
+    return sql, arguments + scope_arguments
+
+
+def _group_condition(group: str, today: date, window_days: int) -> tuple[str, list[Any]]:
+    """Worker ``w`` is in ``group`` (permits.state's conditions, no CASE: indexes serve it)."""
+    parts: list[str] = []
+    arguments: list[Any] = []
+    for status in GROUPS[group]:
+        if status == "none":
+            parts.append("w.current_permit_id IS NULL")
+            continue
+        condition = state.worker_status_condition(status, today, window_days)
+        parts.append(f"(w.current_permit_id IS NOT NULL AND {condition.text})")
+        arguments.extend(condition.arguments)
+    return "(" + " OR ".join(parts) + ")", arguments
+
+
+def _slices(
+    counts: dict[str, int], only: str | None, offset: int, size: int
+) -> list[tuple[str, int, int]]:
+    """The groups rows ``offset`` to ``offset + size`` of the board fall in: (group, offset
+    inside the group, rows from it), so each group is paged on its own."""
+    slices, start = [], 0
+    for group in GROUPS:
+        if only in GROUPS and group != only:
+            continue
+        end = start + counts[group]
+        first, last = max(offset, start), min(offset + size, end)
+        if first < last:
+            slices.append((group, first - start, last - first))
+        start = end
+    return slices
 
 
 async def board_counts(
@@ -195,19 +247,38 @@ async def board(
     settings: Settings,
     page_size: int = PAGE_SIZE,
 ) -> Board:
-    """One page of the board: ``page_size`` rows at most, groups first, then ``sort``."""
+    """One page of the board: ``page_size`` rows at most, groups first, then ``sort``.
+
+    The counts say which groups the page falls in; each of those is read on its own, in the
+    chosen order, from its offset inside the group, so an index on the sort key serves it and
+    the first page of 100,000 workers does not sort them all (bench/bench_pages.py)."""
     counts = await board_counts(actor, filters, today=today, settings=settings)
     total = counts[filters.group] if filters.group in GROUPS else sum(counts.values())
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
-    inner, arguments = _inner(actor, filters, today, settings)
-    where = "1 = 1"
-    if filters.group in GROUPS:
-        marks = ", ".join("{}" for _ in GROUPS[filters.group])
-        where = f"s.status IN ({marks})"
-        arguments.extend(GROUPS[filters.group])
-    # Constants of this module only; every value travels as a parameter. The page is chosen
-    # from the index alone; only its rows are read with their permits and passports.
+    slices = _slices(counts, filters.group, (page - 1) * page_size, page_size)
+    if not slices:
+        return Board(rows=[], counts=counts, total=total, page=page, page_size=page_size)
+    columns, column_arguments = _columns(today, settings)
+    clauses, scope_arguments = _scope(actor, filters)
+    # Inside one group no key is NULL but expiry in the group without a permit, where it is
+    # NULL throughout: the groups need none of _order's "missing last".
+    key = _KEY_SQL[sort]
+    direction = "DESC" if descending else "ASC"
+    parts, arguments = [], []
+    for group, skip, take in slices:
+        condition, condition_arguments = _group_condition(
+            group, today, settings.extension_window_days
+        )
+        where = " AND ".join([*clauses, condition])
+        parts.append(
+            f"SELECT * FROM (SELECT {columns} FROM worker w WHERE {where}"  # noqa: S608
+            f" ORDER BY {key} {direction}, w.name_folded, w.id LIMIT {{}} OFFSET {{}})"
+            f" {group}"
+        )
+        arguments += [*column_arguments, *scope_arguments, *condition_arguments, take, skip]
+    # Constants of this module only; every value travels as a parameter. Only the page's rows
+    # are read with their permits and passports.
     sql = (
         "SELECT t.*, w.full_name, w.position, w.employer, w.current_permit_id,"  # noqa: S608
         f" {STAY_FROM} AS stay_from,"
@@ -215,12 +286,11 @@ async def board(
         " p.expires_on AS permit_expires_on, p.valid_from AS permit_valid_from,"
         " p.revoked_on AS permit_revoked_on, p.is_current AS permit_is_current,"
         f" {LATEST_PASSPORT.format(worker='t.id')}"
-        f" AS passport_number FROM (SELECT s.* FROM ({inner}) s WHERE {where}"
-        f" ORDER BY {_order('s', sort, descending)} LIMIT {{}} OFFSET {{}}) t"
+        f" AS passport_number FROM ({' UNION ALL '.join(parts)}) t"
         " JOIN worker w ON w.id = t.id LEFT JOIN permit p ON p.id = w.current_permit_id"
         f" ORDER BY {_order('t', sort, descending)}"
     )
-    rows = await Worker.raw(sql, *arguments, page_size, (page - 1) * page_size)
+    rows = await Worker.raw(sql, *arguments)
     return Board(
         rows=[_row(row, today, settings) for row in rows],
         counts=counts,
