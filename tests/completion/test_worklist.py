@@ -10,6 +10,7 @@ import httpx
 from tests.factories import account
 from tests.spreadsheets.office import messy_bytes, office_employers, run_import
 from tests.web.conftest import csrf_token, sign_in_page
+from tka_registry.completion.service import by_employer, worklist
 from tka_registry.employers.tables import Employer
 from tka_registry.settings import Settings
 from tka_registry.workers.tables import Passport
@@ -31,6 +32,10 @@ async def test_worklist_lists_the_gaps_and_their_forms_complete_them(
     found = re.search(r"Data belum lengkap: (\d+)", home.text)
     assert found is not None
     before = int(found.group(1))
+    # The home's total (partial indexes) is the worklist's and the per-employer counts' sum.
+    assert before > 0
+    assert before == sum(entry.count for entry in await worklist())
+    assert before == sum(entry["count"] for entry in await by_employer())
 
     page = await client.get(PAGE + "/")
     assert page.status_code == 200, page.text

@@ -104,8 +104,15 @@ async def by_employer() -> list[dict[str, Any]]:
 
 
 async def total() -> int:
-    """How many gaps the registry holds, for the officer's home."""
-    return sum(entry["count"] for entry in await by_employer())
+    """How many gaps the registry holds, for the officer's home: the sum of the worklist's
+    counts in one statement, each gap counted from its partial index (migration t34: only the
+    records lacking the field are in it; nine grouped joins took 114 ms at 100,000 workers)."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {gap.record} r WHERE {gap.sql('r')})"  # noqa: S608
+        for gap in GAPS
+    )
+    rows = await Worker.raw(f"SELECT {counts} AS n")
+    return int(rows[0]["n"])
 
 
 async def complete_passport(
