@@ -10,6 +10,10 @@ with sleeps, and the p99 of a request grew to seconds. Here, per event loop:
   in WAL mode they read beside the writer, and a read waits for a free reader rather than
   opening more.
 
+Each statement is one trip to the connection's thread (``execute_fetchall``: execute, fetch and
+close the cursor there), not three: a write transaction holds the writer across every trip, and
+on a busy event loop each trip waits its turn.
+
 Other processes on the same file still meet through SQLite's own locking (``timeout``).
 """
 
@@ -120,8 +124,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _write(self, query: str, args: list[Any]) -> Any:
         connection, release = await self.acquire_writer()
         try:
-            async with connection.execute(query, args) as cursor:
-                rows = await cursor.fetchall()
+            rows = await connection.execute_fetchall(query, args)
             await connection.commit()
             return rows
         except BaseException:
@@ -155,8 +158,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         connections = self._here()
         connection = await self._acquire_reader(connections)
         try:
-            async with connection.execute(query, args) as cursor:
-                rows = await cursor.fetchall()
+            rows = await connection.execute_fetchall(query, args)
         except sqlite3.Error:
             await self._release_reader(connections, connection)
             raise
@@ -200,8 +202,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ) -> Any:
         """A statement inside a transaction (Piccolo's re-sends a PRAGMA before each one)."""
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        return await connection.execute_fetchall(query, args or [])
 
     def transaction(
         self,
