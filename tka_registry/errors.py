@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FieldProblem:
     field: str
-    reason: str
+    reason: str  # English, as the API answers
+    message_id: str = ""  # the same in Indonesian, where the service words it in both
 
 
 class DomainError(Exception):

@@ -34,7 +34,11 @@ def _body(status: int, detail: str, errors: list[dict[str, str]]) -> dict[str, A
 
 
 def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
-    errors = [{"field": p.field, "reason": p.reason} for p in error.problems]
+    errors = [
+        {"field": p.field, "reason": p.reason}
+        | ({"message_id": p.message_id} if p.message_id else {})
+        for p in error.problems
+    ]
     return Response(_body(error.status_code, error.detail, errors), status_code=error.status_code)
 
 

@@ -136,3 +136,28 @@ async def upload(
         files={"file": (name, content, content_type)},
         headers=headers,
     )
+
+
+WORK_PERMIT_DOCUMENTS = ("passport_page", "rptka", "dkptka", "photo")
+
+
+async def attach_documents(
+    client: AsyncClient,
+    case_id: int,
+    headers: dict[str, str],
+    kinds: tuple[str, ...] = WORK_PERMIT_DOCUMENTS,
+) -> None:
+    """Attach one file of each of ``kinds`` (by default what a new ITAS or an extension needs,
+    applications.checklist), each with a SHA-256 of its own."""
+    for kind in kinds:
+        photo = kind == "photo"
+        response = await upload(
+            client,
+            case_id,
+            headers,
+            image_bytes("PNG") if photo else pdf_bytes(f"{kind} {case_id}".encode()),
+            kind=kind,
+            name=f"{kind}.png" if photo else f"{kind}.pdf",
+            content_type="image/png" if photo else "application/pdf",
+        )
+        assert response.status_code == 201, response.text

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.applications.conftest import (
     Office,
+    attach_documents,
     image_bytes,
     new_itas_body,
     pdf_bytes,
@@ -29,7 +30,7 @@ CASES = "/api/v1/applications"
 
 async def _submitted(client: AsyncClient, office: Office, **changes: object) -> dict:
     case = await created(client, CASES, new_itas_body(**changes), office.sponsor)
-    assert (await upload(client, case["id"], office.sponsor, pdf_bytes())).status_code == 201
+    await attach_documents(client, case["id"], office.sponsor)
     response = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -46,7 +47,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     refused = await client.post(f"{CASES}/{draft['id']}/submit", headers=office.sponsor)
     assert refused.status_code == 422
     fields = {e["field"] for e in refused.json()["errors"]}
-    assert fields == {"requested_until", "position", "passport_page"}
+    assert fields == {"requested_until", "position", "attachments"}
     assert (await Application.select().first())["status"] == "draft"
 
     edited = await client.patch(
@@ -55,7 +56,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
         headers=office.sponsor,
     )
     assert edited.status_code == 200 and edited.json()["details"]["position"] == "Boiler Engineer"
-    assert (await upload(client, draft["id"], office.sponsor, pdf_bytes())).status_code == 201
+    await attach_documents(client, draft["id"], office.sponsor)
     submitted = await client.post(f"{CASES}/{draft['id']}/submit", headers=office.sponsor)
     assert submitted.status_code == 200, submitted.text
     case = submitted.json()
@@ -66,7 +67,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
         "passport_cover": True,
         "itas_total": True,
         "position_open": True,
-        "documents": False,  # RPTKA, DKPTKA and photo are not attached (test_checklist.py)
+        "documents": True,  # all four are attached (a case missing one: test_checklist.py)
     }  # the duplicate-person check is the office's (test_duplicates_and_mrz.py)
     assert all(c["message_id"] and c["message_en"] for c in case["checks"])
 
@@ -98,7 +99,7 @@ async def test_new_itas_from_draft_to_issued_permit(client, office, settings, da
     assert [e["action"] for e in case["history"]] == [
         "created",
         "updated",
-        "attachment_added",
+        *["attachment_added"] * 4,
         "submitted",
         "approved",
     ]
@@ -260,7 +261,7 @@ async def test_register_numbers_are_unique_under_concurrency(client, office) -> 
         for i in range(6)
     ]
     for case in cases:
-        assert (await upload(client, case["id"], office.sponsor, pdf_bytes())).status_code == 201
+        await attach_documents(client, case["id"], office.sponsor)
     answers = await asyncio.gather(
         *[client.post(f"{CASES}/{c['id']}/submit", headers=office.sponsor) for c in cases]
     )
@@ -311,6 +312,7 @@ async def test_extension_window_boundaries_and_supersession(client, office) -> N
     for made in (worker, late_worker):
         body = {"kind": "itas_extension", "worker_id": made["id"], "requested_until": "2027-12-01"}
         case = await created(client, CASES, body, office.sponsor)
+        await attach_documents(client, case["id"], office.sponsor)
         submitted = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
         assert submitted.status_code == 200, submitted.text
         checks[made["id"]] = {c["id"]: c for c in submitted.json()["checks"]}
@@ -344,6 +346,7 @@ async def test_passport_cover_is_to_check_without_a_passport_expiry(client, offi
     await Passport.update({Passport.expires_on: None}).where(Passport.worker == worker["id"])
     body = {"kind": "itas_extension", "worker_id": worker["id"], "requested_until": "2027-12-01"}
     case = await created(client, CASES, body, office.sponsor)
+    await attach_documents(client, case["id"], office.sponsor)
     submitted = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
     assert submitted.status_code == 200, submitted.text
     cover = {c["id"]: c for c in submitted.json()["checks"]}["passport_cover"]
@@ -391,6 +394,8 @@ async def test_change_reports_change_the_worker(client, office) -> None:
     for change in changes:
         body = {"kind": "change_report", "worker_id": worker["id"], **change}
         case = await created(client, CASES, body, office.sponsor)
+        needed = {"position": ("rptka",), "passport": ("passport_page",)}.get(change["change"], ())
+        await attach_documents(client, case["id"], office.sponsor, needed)
         submitted = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
         assert submitted.status_code == 200, submitted.text
         approved = await client.post(

@@ -8,7 +8,13 @@ import re
 
 import httpx
 
-from tests.applications.conftest import Office, image_bytes, new_itas_body, pdf_bytes, upload
+from tests.applications.conftest import (
+    Office,
+    attach_documents,
+    image_bytes,
+    new_itas_body,
+    pdf_bytes,
+)
 from tests.factories import account, created
 from tests.web.conftest import csrf_token, sign_in_page
 from tka_registry.applications.checklist import AttachmentKind, missing_documents
@@ -150,10 +156,52 @@ async def test_remove_replace_and_identical_files_before_submitting(
     assert "Lampiran dihapus" in page.text  # in the case's history
 
     # Once submitted, attachments are closed.
-    await upload(client, case_id, office.sponsor, pdf_bytes())
+    await attach_documents(client, case_id, office.sponsor, ("passport_page", "rptka", "photo"))
     submitted = await client.post(f"{CASES}/{case_id}/submit", headers=office.sponsor)
     assert submitted.status_code == 200, submitted.text
-    assert {c["id"]: c["met"] for c in submitted.json()["checks"]}["documents"] is False
+    assert {c["id"]: c["met"] for c in submitted.json()["checks"]}["documents"] is True
     late = await client.post(f"{path}/lampiran/{now_ids[-1]}/hapus", data={"_csrf_token": token})
     assert late.status_code == 409 and "sebelum permohonan diajukan" in late.text
     assert late.headers["content-type"].startswith("text/html")
+
+
+async def test_submitting_without_a_required_document_is_refused(
+    client: httpx.AsyncClient, office: Office
+) -> None:
+    case_id, path = await _draft_page(client, office)
+    await attach_documents(client, case_id, office.sponsor, ("passport_page", "dkptka", "photo"))
+    saved = await client.patch(
+        f"{CASES}/{case_id}", json={"position": "Chief Engineer"}, headers=office.sponsor
+    )
+    assert saved.status_code == 200  # a draft without its RPTKA is still saved
+
+    refused = await client.post(f"{CASES}/{case_id}/submit", headers=office.sponsor)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "field": "attachments",
+            "reason": "Attach the required documents still missing: RPTKA approval.",
+            "message_id": "Lampirkan dokumen wajib yang belum ada: Pengesahan RPTKA.",
+        }
+    ]
+    token = await csrf_token(client, path)
+    on_page = await client.post(f"{path}/ajukan", data={"_csrf_token": token})
+    assert on_page.status_code == 400 and on_page.headers["content-type"].startswith("text/html")
+    assert "Lampirkan dokumen wajib yang belum ada: Pengesahan RPTKA." in on_page.text
+    assert 'href="#checklist"' in on_page.text
+    client.cookies.set("tka_lang", "en")
+    english = await client.post(f"{path}/ajukan", data={"_csrf_token": token})
+    client.cookies.delete("tka_lang")
+    assert "Attach the required documents still missing: RPTKA approval." in english.text
+    case = (await client.get(f"{CASES}/{case_id}", headers=office.sponsor)).json()
+    assert case["status"] == "draft" and case["register_number"] is None
+    assert case["details"]["position"] == "Chief Engineer" and len(case["attachments"]) == 3
+    assert [e["action"] for e in case["history"]][-1] == "updated"
+
+    # With the RPTKA attached it goes in.
+    await attach_documents(client, case_id, office.sponsor, ("rptka",))
+    submitted = await client.post(f"{path}/ajukan", data={"_csrf_token": token})
+    assert submitted.status_code == 303 and "pesan=submitted" in submitted.headers["location"]
+    case = (await client.get(f"{CASES}/{case_id}", headers=office.sponsor)).json()
+    assert case["status"] == "submitted" and case["register_number"]
+    assert {c["id"]: c["met"] for c in case["checks"]}["documents"] is True

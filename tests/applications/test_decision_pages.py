@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import httpx
 
-from tests.applications.conftest import Office, new_itas_body, pdf_bytes, upload
+from tests.applications.conftest import Office, attach_documents, new_itas_body
 from tests.conftest import NOW
 from tests.factories import account, created
 from tests.second_home.conftest import case_body, decide, entered
@@ -21,7 +21,7 @@ CASES = "/api/v1/applications"
 
 async def _submitted(client: httpx.AsyncClient, office: Office, passport: str) -> int:
     draft = await created(client, CASES, new_itas_body(passport_number=passport), office.sponsor)
-    assert (await upload(client, draft["id"], office.sponsor, pdf_bytes())).status_code == 201
+    await attach_documents(client, draft["id"], office.sponsor)
     sent = await client.post(f"{CASES}/{draft['id']}/submit", headers=office.sponsor)
     assert sent.status_code == 200, sent.text
     return int(draft["id"])

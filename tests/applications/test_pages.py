@@ -86,7 +86,10 @@ async def test_mrz_box_fills_and_flags_then_a_draft_is_saved(client, office) -> 
     # Submitting now lists what is missing, in Indonesian.
     submit = await client.post(f"{case_path}/ajukan", data={"_csrf_token": token})
     assert submit.status_code == 400
-    assert "Unggah halaman data paspor." in submit.text
+    assert (
+        "Lampirkan dokumen wajib yang belum ada: Halaman data paspor, Pengesahan RPTKA, "
+        "Bukti bayar DKPTKA, Pas foto." in submit.text
+    )
     assert "Berlaku sampai wajib diisi." in submit.text
 
     # Upload: a text file is refused by content; a PDF is taken.

@@ -8,7 +8,13 @@ import os
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.applications.conftest import image_bytes, new_itas_body, pdf_bytes, upload
+from tests.applications.conftest import (
+    attach_documents,
+    image_bytes,
+    new_itas_body,
+    pdf_bytes,
+    upload,
+)
 from tests.factories import created
 from tka_registry.applications.tables import Attachment
 
@@ -50,7 +56,7 @@ async def test_photo_is_refused_unless_a_small_image(client, office) -> None:
 
 async def test_the_permit_prints_the_photo_of_its_application(client, office) -> None:
     case = await created(client, CASES, new_itas_body(), office.sponsor)
-    assert (await upload(client, case["id"], office.sponsor, pdf_bytes())).status_code == 201
+    await attach_documents(client, case["id"], office.sponsor, ("passport_page", "rptka", "dkptka"))
     photo = await upload(
         client, case["id"], office.sponsor, _portrait(), kind="photo",
         name="foto.jpg", content_type="image/jpeg",

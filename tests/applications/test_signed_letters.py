@@ -8,7 +8,7 @@ import io
 from httpx import AsyncClient
 from pypdf import PdfReader
 
-from tests.applications.conftest import Office, new_itas_body, pdf_bytes, upload
+from tests.applications.conftest import Office, attach_documents, new_itas_body
 from tests.factories import account, bearer, created
 from tka_registry.applications.tables import Application
 from tka_registry.documents.letter_numbers import letter_number, pattern_problem, series_of
@@ -21,7 +21,7 @@ ON_BEHALF = "a.n. Kepala Kantor Imigrasi Kelas I TPI Palembang"
 
 async def _submitted(client: AsyncClient, office: Office, passport: str) -> dict:
     case = await created(client, CASES, new_itas_body(passport_number=passport), office.sponsor)
-    assert (await upload(client, case["id"], office.sponsor, pdf_bytes())).status_code == 201
+    await attach_documents(client, case["id"], office.sponsor)
     response = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
     assert response.status_code == 200, response.text
     return dict(response.json())

@@ -7,7 +7,7 @@ import html
 
 from httpx import AsyncClient
 
-from tests.applications.conftest import Office, new_itas_body, pdf_bytes, upload
+from tests.applications.conftest import Office, attach_documents, new_itas_body
 from tests.factories import created
 from tests.web.conftest import csrf_token
 
@@ -17,8 +17,7 @@ PASSPORT = "EA1234567"  # new_itas_body's passport
 
 async def _submitted(client: AsyncClient, office: Office) -> dict:
     case = await created(client, CASES, new_itas_body(), office.sponsor)
-    for kind in ("passport_page", "rptka", "dkptka"):
-        await upload(client, case["id"], office.sponsor, pdf_bytes(), kind=kind)
+    await attach_documents(client, case["id"], office.sponsor)
     response = await client.post(f"{CASES}/{case['id']}/submit", headers=office.sponsor)
     assert response.status_code == 200, response.text
     return dict(response.json())

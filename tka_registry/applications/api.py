@@ -7,6 +7,7 @@ rate-limited per client address and per register number; it answers only a case'
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -46,6 +47,11 @@ from tka_registry.rules.nationality import UnknownNationality, canonical_nationa
 from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
 
 CASE_ROLES = (*OFFICE_ROLES, Role.EMPLOYER)
+ASSIGNMENT_MOVES: dict[str, Callable[..., Awaitable[Any]]] = {
+    "take": assignment.take_case,
+    "release": assignment.release_case,
+    "take-over": assignment.take_over_case,
+}
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
 
 
@@ -184,7 +190,7 @@ class ApplicationController(Controller):
         return await service.get_application(actor, application_id, settings=settings, today=today)
 
     @post(
-        ["/{application_id:int}/take", "/{application_id:int}/release"],
+        [f"/{{application_id:int}}/{move}" for move in ASSIGNMENT_MOVES],
         opt=access(*OFFICE_ROLES),
         status_code=200,
     )
@@ -192,13 +198,11 @@ class ApplicationController(Controller):
         self, request: Request[Any, Any, Any], application_id: FromPath[int], call: CallDep
     ) -> ApplicationOut:
         """``take`` the submitted case ("ambil"; 409 naming the officer who already has it),
-        or ``release`` one this officer has taken."""
-        act = (
-            assignment.release_case
-            if request.url.path.endswith("/release")
-            else assignment.take_case
-        )
-        await act(call.actor, application_id, now=call.now)
+        ``release`` one this officer has taken, or ``take-over`` one another officer has
+        ("ambil alih", when that officer is absent: in the history and audit with both names).
+        Only the officer who has a case decides it."""
+        move = ASSIGNMENT_MOVES[request.url.path.rstrip("/").rsplit("/", 1)[-1]]
+        await move(call.actor, application_id, now=call.now)
         return await service.get_application(
             call.actor, application_id, settings=call.settings, today=call.today
         )
@@ -213,7 +217,8 @@ class ApplicationController(Controller):
         today: Today,
         now: Now,
     ) -> ApplicationOut:
-        """approve (issues the permit / applies the change), reject or return, with a message."""
+        """approve (issues the permit / applies the change), reject or return, with a message;
+        409 ``assigned_to`` naming the officer when another one has taken the case."""
         return await decisions.decide(
             actor, application_id, data, settings=settings, today=today, now=now
         )

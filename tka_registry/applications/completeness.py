@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tka_registry.applications import checklist
+from tka_registry.applications.checklist import AttachmentKind, missing_documents
 from tka_registry.applications.checks import permit_dates_problems
 from tka_registry.applications.schemas import ApplicationDetails, ApplicationKind, ChangeKind
 from tka_registry.errors import FieldProblem, InvalidInput
@@ -40,7 +42,6 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "change": ("Jenis perubahan", "Kind of change"),
     "civil_status": ("Status sipil", "Civil status"),
     "departed_on": ("Tanggal keberangkatan", "Departure date"),
-    "passport_page": ("Halaman data paspor", "Passport data page"),
     "note": ("Catatan", "Note"),
 }
 
@@ -78,8 +79,9 @@ class SubmitRefused(InvalidInput):
     """Submission refused (422); ``bilingual`` carries each problem in both languages."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        first, *rest = [FieldProblem(p.field, p.message_en) for p in problems]
-        super().__init__(first.field, first.reason, *rest)
+        fields = [FieldProblem(p.field, p.message_en, p.message_id) for p in problems]
+        super().__init__(fields[0].field, fields[0].reason)
+        self.problems = fields
         self.bilingual = problems
 
 
@@ -90,6 +92,18 @@ def label(field: str, language: str = "id") -> str:
 
 def _missing(field: str) -> Problem:
     return Problem(field, f"{label(field)} wajib diisi.", f"{label(field, 'en')} is required.")
+
+
+def _documents_missing(missing: list[AttachmentKind]) -> Problem:
+    """The documents of the case's checklist not attached (applications.checklist)."""
+    names = {
+        lang: ", ".join(checklist.label(doc, lang) for doc in missing) for lang in ("id", "en")
+    }
+    return Problem(
+        "attachments",
+        f"Lampirkan dokumen wajib yang belum ada: {names['id']}.",
+        f"Attach the required documents still missing: {names['en']}.",
+    )
 
 
 def _required(kind: ApplicationKind, details: ApplicationDetails) -> tuple[str, ...]:
@@ -213,14 +227,6 @@ async def submit_problems(
     if kind == ApplicationKind.ITAS_NEW:
         index_problem = await _visa_index_problem(details.visa_index)
         problems += [index_problem] if index_problem else []
-        if "passport_page" not in attachment_kinds:
-            problems.append(
-                Problem(
-                    "passport_page",
-                    "Unggah halaman data paspor.",
-                    "Upload the passport data page.",
-                )
-            )
     if details.worker_id is not None and kind in (
         ApplicationKind.ITAS_NEW,
         ApplicationKind.ITAS_EXTENSION,
@@ -228,4 +234,6 @@ async def submit_problems(
         head = await current_permit(details.worker_id)
         permit_problem = _permit_problem(kind, head, today, settings)
         problems += [permit_problem] if permit_problem else []
+    missing = missing_documents(kind, details.change, attachment_kinds)
+    problems += [_documents_missing(missing)] if missing else []
     return problems

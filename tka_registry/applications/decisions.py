@@ -14,6 +14,12 @@ from typing import Any
 
 from tka_registry.accounts.officers import signatory_of
 from tka_registry.accounts.roles import Actor
+from tka_registry.applications.assignment import (
+    CaseTaken,
+    claim_submitted,
+    free_for,
+    other_holder,
+)
 from tka_registry.applications.schemas import (
     ApplicationDetails,
     ApplicationKind,
@@ -242,6 +248,18 @@ async def _carry_out(row: dict[str, Any], data: DecisionIn, ctx: Context) -> str
     return None
 
 
+def _refusal(row: dict[str, Any], actor: Actor) -> Conflict:
+    """Why the conditional claim of the case changed nothing."""
+    if row["status"] != ApplicationStatus.SUBMITTED:
+        return Conflict(
+            "status", f"the application is {row['status']}: only a submitted one is decided"
+        )
+    holder = other_holder(row["assigned_to"], actor)
+    if holder is not None:
+        return CaseTaken(holder)
+    return Conflict("assigned_to", "the case changed hands meanwhile: reload it")
+
+
 async def decide(
     actor: Actor,
     application_id: int,
@@ -251,31 +269,26 @@ async def decide(
     today: date,
     now: datetime,
 ) -> ApplicationOut:
-    """Approve, reject or return a submitted case, in one audited transaction."""
+    """Approve, reject or return a submitted case, in one audited transaction; only the officer
+    who took the case decides it (409 naming the holder), or anyone when nobody has."""
     message = _checked_message(data)
     # Only a named officer with a NIP decides: the letter is signed with both.
     signatory = await signatory_of(actor) if data.decision != "return" else None
     ctx = Context(actor, settings, today, now)
     outcome = OUTCOME[data.decision]
     async with write_transaction(Application._meta.db):
-        # Claiming the case with a conditional update serialises two officers deciding at once.
-        claimed = (
-            await Application.update(
-                {Application.status: outcome.value, Application.updated_at: now}
-            )
-            .where(
-                (Application.id == application_id)
-                & (Application.status == ApplicationStatus.SUBMITTED.value)
-            )
-            .returning(Application.id)
+        # Claiming the case with a conditional update serialises two officers deciding at once,
+        # and refuses an officer other than the one who took it (applications.assignment).
+        claimed = await claim_submitted(
+            application_id,
+            {Application.status: outcome.value, Application.updated_at: now},
+            free_for(actor),
         )
         row = await Application.select().where(Application.id == application_id).first()
         if row is None:
             raise not_found(application_id)
         if not claimed:
-            raise Conflict(
-                "status", f"the application is {row['status']}: only a submitted one is decided"
-            )
+            raise _refusal(row, actor)
         made_against = [c.model_dump() for c in await case_checks(row, settings, today)]
         permit_number = await _carry_out(row, data, ctx) if data.decision == "approve" else None
         decided: dict[Any, Any] = {Application.decision_reason: message or None}

@@ -46,6 +46,10 @@ from tka_registry.workers.tables import Passport, Worker
 REGISTER_PREFIX = "W9-PLB"
 
 
+# Which officer has a case is the office's business: employers never see these events.
+ASSIGNMENT_EVENTS = ("taken", "released", "taken_over")
+
+
 def register_number(application_id: int, submitted_on: date) -> str:
     return f"{REGISTER_PREFIX}-{submitted_on.year}-{application_id:06d}"
 
@@ -357,7 +361,11 @@ async def get_application(
             for check in await case_checks(row, settings, today)
             if not (actor.is_employer and check.id in checks.OFFICE_ONLY_CHECKS)
         ],
-        history=[EventOut(**{k: e[k] for k in EventOut.model_fields}) for e in events],
+        history=[
+            EventOut(**{k: e[k] for k in EventOut.model_fields})
+            for e in events
+            if not (actor.is_employer and e["action"] in ASSIGNMENT_EVENTS)
+        ],
         attachments=attachments_out(files),
     )
 

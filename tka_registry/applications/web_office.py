@@ -139,15 +139,24 @@ class ReviewPages(Controller):
     async def take(
         self, request: Request[Any, Any, Any], case_id: FromPath[int], call: CallDep
     ) -> Template | Redirect:
-        """Take the case ("ambil"), or give it back (``lepas``)."""
+        """Take the case ("ambil"), give it back (``lepas``) or, after a confirmation, take it
+        over from an absent colleague (``ambil_alih``)."""
         values = await form_values(request)
-        act = assignment.release_case if values.get("action") == "lepas" else assignment.take_case
+        _ = translator(request)
+        action = values.get("action")
+        act = TAKE_ACTIONS.get(action or "", assignment.take_case)
         try:
+            if action == "ambil_alih" and not confirmed(values):
+                case = await service.get_application(
+                    call.actor, case_id, settings=call.settings, today=call.today
+                )
+                holder = assignment.other_holder(case.assigned_to, call.actor)
+                if holder is not None:
+                    return take_over_confirmation(_, case, holder)
             await act(call.actor, case_id, now=call.now)
         except NotFound:
             raise
         except DomainError as error:
-            _ = translator(request)
             message = (
                 _("%(officer)s has already taken this case.", officer=error.holder)
                 if isinstance(error, assignment.CaseTaken)
@@ -180,16 +189,24 @@ class ReviewPages(Controller):
         values = await form_values(request)
         fields = {k: (values.get(k) or None) for k in ("decision", "message", "permit_number")}
         fields |= {k: (values.get(k) or None) for k in ("valid_from", "expires_on")}
+        status_code = 400
         try:
             data = DecisionIn.model_validate(fields)
             if data.decision in ("approve", "reject") and not confirmed(values):
                 case = await service.get_application(actor, case_id, settings=settings, today=today)
+                # Said before the confirmation too; the decision's own claim is the real check.
+                holder = assignment.other_holder(case.assigned_to, actor)
+                if holder is not None:
+                    raise assignment.CaseTaken(holder)
                 return decision_confirmation(_, case, data, values, language_of(request))
             await decisions.decide(actor, case_id, data, settings=settings, today=today, now=now)
         except ValidationError as error:
             errors = validation_problems(error, _)
         except NotFound:
             raise
+        except assignment.CaseTaken as error:
+            errors = {"assigned_to": _not_yours(_, error.holder)}
+            status_code = 409
         except DomainError as error:
             errors = problems_of(error, language_of(request))
             if data.decision in ("reject", "return") and "message" in errors:
@@ -205,8 +222,42 @@ class ReviewPages(Controller):
             template="applications/review.html",
             errors=errors,
             values=values,
-            status_code=400,
+            status_code=status_code,
         )
+
+
+TAKE_ACTIONS = {
+    "ambil": assignment.take_case,
+    "lepas": assignment.release_case,
+    "ambil_alih": assignment.take_over_case,
+}
+
+
+def _not_yours(_: Any, holder: str) -> str:
+    return _(
+        "%(officer)s has taken this case: only they can decide it. Take it over to decide it "
+        "yourself.",
+        officer=holder,
+    )
+
+
+def take_over_confirmation(_: Any, case: ApplicationOut, holder: str) -> Template:
+    """The page saying what taking a colleague's case over does, before it is done."""
+    register = case.register_number or ""
+    return confirmation(
+        title=_("Take over case %(register)s from %(officer)s?", register=register, officer=holder),
+        consequences=[
+            _(
+                "You become the officer who has this case; %(officer)s can no longer decide it.",
+                officer=holder,
+            ),
+            _("The case's history and the audit log record the take-over with both names."),
+        ],
+        action=f"{BASE}/{case.id}/ambil",
+        values={"action": "ambil_alih"},
+        confirm=_("Yes, take the case over"),
+        back=f"{BASE}/{case.id}",
+    )
 
 
 def decision_confirmation(
