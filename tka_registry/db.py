@@ -26,7 +26,6 @@ from tka_registry.security.private_files import create_private
 from tka_registry.settings import sqlite_path
 from tka_registry.sqlite_engine import PooledSQLiteEngine
 
-MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 os.environ.setdefault("PICCOLO_CONF", "tka_registry.piccolo_conf")
 
 # A row clashed with a unique index or a constraint, on either engine.

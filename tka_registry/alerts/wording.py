@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -19,8 +18,9 @@ from tka_registry.alerts.stages import (
     UnknownStage,
     stage_offset_days,
 )
+from tka_registry.folders import TEMPLATES_DIR
 
-EMAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"
+EMAIL_TEMPLATES = TEMPLATES_DIR / "emails"
 
 
 @cache

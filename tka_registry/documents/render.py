@@ -28,7 +28,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from tka_registry import formats
+from tka_registry import folders, formats
 from tka_registry.choices import DECIDED_KINDS, PERMIT_KINDS, RELATIONS, SEXES
 from tka_registry.documents import labels
 from tka_registry.documents.photos import JPEG_DATA_PREFIX
@@ -58,7 +58,7 @@ __all__ = [
 # documents record the version they were rendered with, and officers re-render older ones.
 TEMPLATE_VERSION = "documents-5"
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
+TEMPLATES_DIR = folders.TEMPLATES_DIR / "documents"
 STYLESHEET = TEMPLATES_DIR / "documents.css"
 UA_STYLESHEET = TEMPLATES_DIR / "ua.css"
 # Every element the document templates may use: ua.css gives each its HTML5 defaults.

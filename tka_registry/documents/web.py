@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,11 +16,12 @@ from tka_registry.documents import signing
 from tka_registry.documents.keys import current_signing_key, public_raw, published_keys
 from tka_registry.documents.status_list import signed_status_list
 from tka_registry.documents.verification import VerificationOut, verify
+from tka_registry.folders import STATIC_DIR, TEMPLATES_DIR
 from tka_registry.formats import long_date
 from tka_registry.security.rate_limits import verification_rate_limit
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
-SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "verify-offline-sw.js"
+PAGES_DIR = TEMPLATES_DIR / "pages"
+SERVICE_WORKER = STATIC_DIR / "verify-offline-sw.js"
 
 # (Indonesian, English) headline of each outcome.
 HEADLINES = {

@@ -91,13 +91,14 @@ from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from litestar.types import ControllerRouterHandler
 
 from tka_registry.accounts.auth import CSRF_COOKIE, PUBLIC, access, cookie_name
+from tka_registry.folders import STATIC_DIR
 from tka_registry.settings import Settings
 from tka_registry.web.account import AccountController
 from tka_registry.web.errors import html_aware
 from tka_registry.web.office import OfficeController
 from tka_registry.web.portal import PortalController
 from tka_registry.web.session import SessionController
-from tka_registry.web.templating import STATIC_DIR, template_config
+from tka_registry.web.templating import template_config
 
 
 @get("/favicon.ico", opt=access(PUBLIC), include_in_schema=False)

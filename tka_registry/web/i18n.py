@@ -12,7 +12,6 @@ import io
 from collections.abc import Callable
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
@@ -21,7 +20,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from litestar.connection import ASGIConnection
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+from tka_registry.folders import LOCALE_DIR
+
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 LANGUAGE_COOKIE = "tka_lang"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,13 +26,13 @@ from markupsafe import Markup
 from tka_registry import formats
 from tka_registry.accounts.roles import Actor
 from tka_registry.choices import in_language
+from tka_registry.folders import TEMPLATES_DIR
 from tka_registry.rules.calendar import JAKARTA
 from tka_registry.rules.nationality import nationality_name
 from tka_registry.web.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translations
 from tka_registry.web.layout import OFFICE_NAME, home_path, nav_links
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pages"
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+PAGES_DIR = TEMPLATES_DIR / "pages"
 
 
 # The request a page is rendered for. Macros imported without context ({% from ... import %})
