@@ -42,6 +42,7 @@ from tka_registry.intelligence.web_overstays import OverstayPages
 from tka_registry.listeners import connect_areas
 from tka_registry.notifications.schedule import outbox_sender
 from tka_registry.permits.api import PermitController, VisaIndexController
+from tka_registry.permits.service import visa_index_names
 from tka_registry.rules.calendar import utc_now
 from tka_registry.second_home.api import SecondHomeController
 from tka_registry.second_home.web import SecondHomePages
@@ -132,6 +133,8 @@ def create_app(
         try:
             # Refuses to start rather than sign with a key other processes do not know.
             await ensure_signing_key(settings, now=clock())
+            # Reference data changed only by migrations, which run before the app starts.
+            app.state.visa_index_names = await visa_index_names()
             yield
         finally:
             await close_store(rate_limit_store)

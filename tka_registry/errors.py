@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class FieldProblem:
+    """One refused field. ``reason`` is the English sentence the API answers; a page shows
+    ``message`` (a catalogue id, ``%(name)s`` filled from ``values``) in its own language."""
+
     field: str
     reason: str  # English, as the API answers
     message_id: str = ""  # the same in Indonesian, where the service words it in both
+    message: str = ""  # the catalogue id; empty: the reason is its own id
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, field: str, message: str, **values: object) -> FieldProblem:
+        """The problem of ``field`` from a catalogue id and the values it names."""
+        reason = message % values if values else message
+        return cls(field, reason, message=message, values=values)
+
+    @property
+    def catalogue_id(self) -> str:
+        """What a page translates: the catalogue id, else the reason itself."""
+        return self.message or self.reason
 
 
 class DomainError(Exception):
@@ -17,14 +35,19 @@ class DomainError(Exception):
 
     status_code = 422
 
-    def __init__(self, field: str, reason: str, *more: FieldProblem) -> None:
-        super().__init__(reason)
-        self.problems = [FieldProblem(field, reason), *more]
+    def __init__(self, field: str, reason: str, *more: FieldProblem, **values: object) -> None:
+        """``reason`` is a catalogue id, its ``%(name)s`` placeholders filled from ``values``
+        (pages translate the id, then fill it in)."""
+        first = FieldProblem.of(field, reason, **values)
+        super().__init__(first.reason)
+        self.problems = [first, *more]
 
     @classmethod
     def of(cls, problems: list[FieldProblem]) -> DomainError:
         first, *rest = problems
-        return cls(first.field, first.reason, *rest)
+        error = cls(first.field, first.reason, *rest)
+        error.problems[0] = first  # keeps its catalogue id and values
+        return error
 
     @property
     def detail(self) -> str:

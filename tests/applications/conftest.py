@@ -161,3 +161,15 @@ async def attach_documents(
             content_type="image/png" if photo else "application/pdf",
         )
         assert response.status_code == 201, response.text
+
+
+async def submitted_itas(client: AsyncClient, office: Office, passport: str = "EA1234567") -> int:
+    """A new-ITAS case of ``office.employer``, its checklist's documents attached, submitted:
+    its id."""
+    draft = await created(
+        client, "/api/v1/applications", new_itas_body(passport_number=passport), office.sponsor
+    )
+    await attach_documents(client, draft["id"], office.sponsor)
+    sent = await client.post(f"/api/v1/applications/{draft['id']}/submit", headers=office.sponsor)
+    assert sent.status_code == 200, sent.text
+    return int(draft["id"])

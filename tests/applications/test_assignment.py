@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from tests.applications.conftest import Office, attach_documents, new_itas_body
-from tests.factories import account, bearer, created
+from tests.applications.conftest import Office, submitted_itas
+from tests.factories import account, bearer
 from tests.web.conftest import csrf_token, sign_in_page
 from tka_registry.applications.tables import Application, ApplicationEvent
 from tka_registry.audit.tables import AuditEntry
@@ -17,18 +17,10 @@ from tka_registry.audit.tables import AuditEntry
 CASES = "/api/v1/applications"
 
 
-async def _submitted(client: httpx.AsyncClient, office: Office) -> int:
-    draft = await created(client, CASES, new_itas_body(), office.sponsor)
-    await attach_documents(client, draft["id"], office.sponsor)
-    sent = await client.post(f"{CASES}/{draft['id']}/submit", headers=office.sponsor)
-    assert sent.status_code == 200, sent.text
-    return int(draft["id"])
-
-
 async def test_take_a_case_and_the_others_see_who_has_it(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    case_id = await _submitted(client, office)
+    case_id = await submitted_itas(client, office)
     rina, budi = await account("officer"), await account("officer")
     path = f"/petugas/permohonan/{case_id}"
 
@@ -71,7 +63,7 @@ async def test_take_a_case_and_the_others_see_who_has_it(
 async def test_two_officers_taking_at_once_one_has_it(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    case_id = await _submitted(client, office)
+    case_id = await submitted_itas(client, office)
     officers = [await bearer(client, await account("officer")) for _ in range(2)]
     answers = await asyncio.gather(
         *(client.post(f"{CASES}/{case_id}/take", headers=h) for h in officers)
@@ -92,7 +84,7 @@ async def _case_state(case_id: int) -> tuple[Any, ...]:
 async def test_only_the_holder_decides_until_a_colleague_takes_it_over(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    case_id = await _submitted(client, office)
+    case_id = await submitted_itas(client, office)
     rina, budi = await account("officer"), await account("officer")
     rina_api, budi_api = await bearer(client, rina), await bearer(client, budi)
     assert (await client.post(f"{CASES}/{case_id}/take", headers=rina_api)).status_code == 200
@@ -170,7 +162,7 @@ async def test_only_the_holder_decides_until_a_colleague_takes_it_over(
 async def test_a_take_over_and_the_holders_decision_at_once_one_wins(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    case_id = await _submitted(client, office)
+    case_id = await submitted_itas(client, office)
     rina, budi = [await bearer(client, await account("officer")) for _ in range(2)]
     assert (await client.post(f"{CASES}/{case_id}/take", headers=rina)).status_code == 200
     decided, moved = await asyncio.gather(

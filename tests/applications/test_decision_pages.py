@@ -8,23 +8,13 @@ from datetime import timedelta
 
 import httpx
 
-from tests.applications.conftest import Office, attach_documents, new_itas_body
+from tests.applications.conftest import Office, submitted_itas
 from tests.conftest import NOW
-from tests.factories import account, created
+from tests.factories import account
 from tests.second_home.conftest import case_body, decide, entered
 from tests.web.conftest import csrf_token, sign_in_page
 from tka_registry.applications.tables import Application
 from tka_registry.second_home.tables import SecondHomeCase
-
-CASES = "/api/v1/applications"
-
-
-async def _submitted(client: httpx.AsyncClient, office: Office, passport: str) -> int:
-    draft = await created(client, CASES, new_itas_body(passport_number=passport), office.sponsor)
-    await attach_documents(client, draft["id"], office.sponsor)
-    sent = await client.post(f"{CASES}/{draft['id']}/submit", headers=office.sponsor)
-    assert sent.status_code == 200, sent.text
-    return int(draft["id"])
 
 
 async def _status(case_id: int) -> str:
@@ -35,8 +25,8 @@ async def _status(case_id: int) -> str:
 async def test_approval_and_rejection_wait_for_the_confirmation(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    approve_id = await _submitted(client, office, "EA1234567")
-    reject_id = await _submitted(client, office, "EA7654321")
+    approve_id = await submitted_itas(client, office, "EA1234567")
+    reject_id = await submitted_itas(client, office, "EA7654321")
     await sign_in_page(client, await account("officer"))
     path = f"/petugas/permohonan/{approve_id}"
     page = await client.get(path)
@@ -74,7 +64,7 @@ async def test_approval_and_rejection_wait_for_the_confirmation(
 async def test_returning_needs_no_confirmation_and_age_reads_in_words(
     client: httpx.AsyncClient, office: Office
 ) -> None:
-    case_id = await _submitted(client, office, "EA1234567")
+    case_id = await submitted_itas(client, office, "EA1234567")
     await sign_in_page(client, await account("officer"))
     path = f"/petugas/permohonan/{case_id}"
     for days, words in ((1, "diajukan kemarin"), (3, "diajukan 3 hari lalu")):

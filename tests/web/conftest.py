@@ -25,3 +25,12 @@ async def sign_in_page(
     token = await csrf_token(client)
     form = {"email": email, "password": password, "next": next_page, "_csrf_token": token}
     return await client.post("/masuk", data=form)
+
+
+def refused_on_page(response: httpx.Response, message: str, *kept: str) -> None:
+    """``response`` is the form again (400, a page) showing ``message`` and the ``kept`` input."""
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in response.text
+    for value in kept:
+        assert value in response.text, value

@@ -70,6 +70,15 @@ async def check_nip_free(nip: str | None, account_id: int | None = None) -> None
         raise Conflict("nip", f"another account carries NIP {nip} already")
 
 
+# What a page says instead (catalogue ids), by what the account lacks.
+MISSING_MESSAGES = {
+    ("full name",): "Your account lacks a full name: an admin fills it in on the account"
+    " (page /admin/akun) before you can decide.",
+    ("NIP",): "Your account lacks a NIP: an admin fills it in on the account (page /admin/akun)"
+    " before you can decide.",
+    ("full name", "NIP"): "Your account lacks a full name and a NIP: an admin fills them in on"
+    " the account (page /admin/akun) before you can decide.",
+}
 MISSING_IDENTITY = (
     "your account lacks {missing}: an admin fills them in on the account (page /admin/akun,"
     " or PATCH /api/v1/accounts/{{id}}) before you can decide"
@@ -96,5 +105,6 @@ async def signatory_of(actor: Actor) -> Signatory:
             id_ for id_, value in (("nama lengkap", name), ("NIP", nip)) if not value
         )
         reason = MISSING_IDENTITY.format(missing=" and ".join(missing), missing_id=missing_id)
-        raise InvalidInput("officer", reason)
+        problem = FieldProblem("officer", reason, message=MISSING_MESSAGES[tuple(missing)])
+        raise InvalidInput.of([problem])
     return Signatory(actor.account_id, name, nip, (row or {}).get("position") or "")

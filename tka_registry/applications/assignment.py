@@ -21,7 +21,7 @@ class CaseTaken(Conflict):
     """Another officer has the case (409); ``holder`` is that officer's account."""
 
     def __init__(self, holder: str) -> None:
-        super().__init__("assigned_to", f"{holder} has taken this case")
+        super().__init__("assigned_to", "%(holder)s has taken this case", holder=holder)
         self.holder = holder
 
 
@@ -62,7 +62,9 @@ async def _move_to(actor: Actor, application_id: int, holder: Any, now: datetime
 async def _submitted_row(actor: Actor, application_id: int) -> dict[str, Any]:
     row = await application_row(actor, application_id)
     if row["status"] != ApplicationStatus.SUBMITTED:
-        raise Conflict("status", f"the application is {row['status']}: nothing to take")
+        raise Conflict(
+            "status", "the application is %(status)s: nothing to take", status=row["status"]
+        )
     return row
 
 

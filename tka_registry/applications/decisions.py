@@ -252,7 +252,9 @@ def _refusal(row: dict[str, Any], actor: Actor) -> Conflict:
     """Why the conditional claim of the case changed nothing."""
     if row["status"] != ApplicationStatus.SUBMITTED:
         return Conflict(
-            "status", f"the application is {row['status']}: only a submitted one is decided"
+            "status",
+            "the application is %(status)s: only a submitted one is decided",
+            status=row["status"],
         )
     holder = other_holder(row["assigned_to"], actor)
     if holder is not None:

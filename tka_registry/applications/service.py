@@ -96,20 +96,20 @@ async def _worker(employer_id: int, worker_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound("worker_id", f"no worker with id {worker_id}")
+        raise NotFound("worker_id", "no worker with id %(id)s", id=worker_id)
     return row
 
 
 async def _employer_id(actor: Actor, requested: int | None) -> int:
     if actor.is_employer:
         if requested not in (None, actor.employer_id):
-            raise NotFound("employer_id", f"no employer with id {requested}")
+            raise NotFound("employer_id", "no employer with id %(id)s", id=requested)
         assert actor.employer_id is not None
         return actor.employer_id
     if requested is None:
         raise InvalidInput("employer_id", "name the employer (sponsor) of the application")
     if not await Employer.exists().where(Employer.id == requested):
-        raise NotFound("employer_id", f"no employer with id {requested}")
+        raise NotFound("employer_id", "no employer with id %(id)s", id=requested)
     return requested
 
 
@@ -172,7 +172,8 @@ def _editable(row: dict[str, Any]) -> None:
     if row["status"] not in EDITABLE:
         raise Conflict(
             "status",
-            f"the application is {row['status']}: only a draft or a returned one can change",
+            "the application is %(status)s: only a draft or a returned one can change",
+            status=row["status"],
         )
 
 
@@ -212,7 +213,9 @@ async def delete_draft(actor: Actor, application_id: int, *, now: datetime) -> N
         row = await application_row(actor, application_id)
         if row["status"] != ApplicationStatus.DRAFT:
             raise Conflict(
-                "status", f"the application is {row['status']}: only a draft can be deleted"
+                "status",
+                "the application is %(status)s: only a draft can be deleted",
+                status=row["status"],
             )
         await Attachment.delete().where(Attachment.application == application_id)
         await ApplicationEvent.delete().where(ApplicationEvent.application == application_id)

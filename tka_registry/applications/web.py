@@ -49,15 +49,17 @@ from tka_registry.web.i18n import language_of, translator
 BASE = "/portal/permohonan"
 
 
-def problems_of(error: DomainError, language: str) -> FormErrors:
-    """A refusal as field messages, in the page language where the service gave both."""
+def problems_of(error: DomainError, request: Request[Any, Any, Any]) -> FormErrors:
+    """A refusal as field messages in the page's language: a submission's problems as the
+    completeness check words them in both, any other through the catalogue."""
     if isinstance(error, SubmitRefused):
+        language = language_of(request)
         problems: FormErrors = {}
         for problem in error.bilingual:
             text = problem.message_id if language == "id" else problem.message_en
             problems.setdefault(problem.field, text)
         return problems
-    return domain_problems(error)
+    return domain_problems(error, translator(request))
 
 
 async def letter_of(case: ApplicationOut) -> Any:
@@ -301,7 +303,7 @@ class ApplicationPages(Controller):
                 except ValidationError as error:
                     errors = validation_problems(error, _)
                 except DomainError as error:
-                    errors = problems_of(error, language)
+                    errors = problems_of(error, request)
                 else:
                     return _redirect(f"{BASE}/{saved.id}")
         keep = case.details.worker_id if case else None
@@ -445,7 +447,7 @@ class ApplicationPages(Controller):
         except DomainError as error:
             if error.status_code == 404:
                 raise
-            errors = problems_of(error, language_of(request))
+            errors = problems_of(error, request)
             return await case_page(
                 request, actor, case_id, settings, today, errors=errors, status_code=400
             )

@@ -208,7 +208,9 @@ class ReviewPages(Controller):
             errors = {"assigned_to": _not_yours(_, error.holder)}
             status_code = 409
         except DomainError as error:
-            errors = problems_of(error, language_of(request))
+            errors = problems_of(error, request)
+            if "number" in errors:  # the permit's number is the form's permit_number
+                errors["permit_number"] = errors.pop("number")
             if data.decision in ("reject", "return") and "message" in errors:
                 errors["message"] = _("Write the reason or what the employer must add.")
         else:

@@ -128,7 +128,7 @@ async def complete_passport(
     async with write_transaction(Passport._meta.db):
         passport = await Passport.select().where(Passport.id == passport_id).first()
         if passport is None:
-            raise NotFound("id", f"no passport with id {passport_id}")
+            raise NotFound("id", "no passport with id %(id)s", id=passport_id)
         changes: dict[Any, Any] = {}
         if issued_on is not None and passport["issued_on"] is None:
             if issued_on > today:

@@ -18,8 +18,18 @@ from tka_registry.errors import DomainError
 from tka_registry.rules.completeness import gaps_of
 from tka_registry.web.forms import domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import language_of, translator
+from tka_registry.web.layout import N_
 
 BASE = "/petugas/belum-lengkap"
+# Refusals of the services completing a record, as catalogue ids (translated by domain_problems);
+# the worker and regency ones are in applications.web_refusals.
+SERVICE_REASONS = (
+    N_("no passport with id %(id)s"),
+    N_("the passport's issue date is in the future"),
+    N_("the passport must expire after it is issued"),
+    N_("enter a real date, for example 2026-11-22"),
+    N_("%(number)s %(value)s belongs to employer %(employer)s already"),
+)
 _TITLES = {"employer": "Complete the employer", "passport": "Complete the passport",
            "worker": "Complete the worker"}  # fmt: skip
 
@@ -74,7 +84,9 @@ class CompletionPages(Controller):
             problems = validation_problems(error, translator(request))
             return _form(request, kind, record, values, problems, 400)
         except DomainError as error:
-            return _form(request, kind, record, values, domain_problems(error), 400)
+            labels = {gap.field: gap.label(language_of(request)) for gap in gaps_of(kind)}
+            problems = domain_problems(error, translator(request), labels)
+            return _form(request, kind, record, values, problems, 400)
         return Redirect(BASE, status_code=HTTP_303_SEE_OTHER)
 
 

@@ -25,8 +25,10 @@ def checked_regency(text: str, settings: Settings) -> str:
     if regency is None:
         known = "; ".join(settings.regencies)
         raise InvalidInput(
-            "regency", f'"{text}" is not in the office\'s working area: one of {known}'
-        )
+            "regency",
+            "\"%(regency)s\" is not in the office's working area: one of %(known)s",
+            regency=text, known=known,
+        )  # fmt: skip
     return regency
 
 
@@ -46,8 +48,10 @@ async def _unique_numbers(nib: str | None, npwp: str | None, exclude_id: int | N
         clash = await query.first()
         if clash:
             raise Conflict(
-                column._meta.name, f"{label} {value} belongs to employer {clash['id']} already"
-            )
+                column._meta.name,
+                "%(number)s %(value)s belongs to employer %(employer)s already",
+                number=label, value=value, employer=clash["id"],
+            )  # fmt: skip
 
 
 async def create_employer(
@@ -80,7 +84,7 @@ async def update_employer(
         changes["regency"] = checked_regency(changes["regency"], settings)
     for key, value in changes.items():
         if value is None:
-            raise InvalidInput(key, f"{key} cannot be emptied")
+            raise InvalidInput(key, "%(name)s cannot be emptied", name=key)
     async with write_transaction(Employer._meta.db):
         before = (await get_employer(actor, employer_id)).model_dump(mode="json")
         await _unique_numbers(changes.get("nib"), changes.get("npwp"), employer_id)

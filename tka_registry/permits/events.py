@@ -13,12 +13,13 @@ from datetime import datetime
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.db import after_commit
+from tka_registry.errors import FieldProblem
 from tka_registry.settings import Settings
 
 # Called with (permit id, settings=, now=, actor=) once the issue has committed.
 IssuedListener = Callable[..., Awaitable[None]]
-# Answers why a permit may not be revoked on its own (the field's reason), or None.
-RevocationCheck = Callable[[int], Awaitable[str | None]]
+# Answers why a permit may not be revoked on its own (the field and its reason), or None.
+RevocationCheck = Callable[[int], Awaitable[FieldProblem | None]]
 
 _issued: list[IssuedListener] = []
 _revocation_checks: list[RevocationCheck] = []
@@ -45,7 +46,7 @@ async def permit_issued(permit_id: int, *, settings: Settings, now: datetime, ac
         )
 
 
-async def revocation_refusal(permit_id: int) -> str | None:
+async def revocation_refusal(permit_id: int) -> FieldProblem | None:
     """The first reason a listener gives for refusing to revoke ``permit_id`` alone, or None."""
     for check in _revocation_checks:
         reason = await check(permit_id)

@@ -12,7 +12,7 @@ from tka_registry.audit.service import record
 from tka_registry.choices import PERMIT_KINDS, UnknownChoice
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
-from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from tka_registry.errors import Conflict, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.permits import events
 from tka_registry.permits.current import refresh_current_permits
@@ -90,12 +90,17 @@ async def _visa_index(code: str, kind: str) -> dict[str, Any]:
             r["code"]
             for r in await VisaIndex.select(VisaIndex.code).where(VisaIndex.active.eq(True))
         ]
-        raise InvalidInput("visa_index", f'unknown visa index "{code}": one of {", ".join(known)}')
+        raise InvalidInput(
+            "visa_index",
+            'unknown visa index "%(code)s": one of %(known)s',
+            code=code, known=", ".join(known),
+        )  # fmt: skip
     if kind not in index["kinds"].split(","):
         raise InvalidInput(
             "kind",
-            f"index {index['code']} carries {index['kinds'].replace(',', ' or ')}, not {kind}",
-        )
+            "index %(code)s carries %(kinds)s, not %(kind)s",
+            code=index["code"], kinds=index["kinds"].replace(",", " or "), kind=kind,
+        )  # fmt: skip
     return index
 
 
@@ -103,14 +108,18 @@ async def _sponsor(data: PermitIn, index: dict[str, Any], worker: dict[str, Any]
     if not index["requires_sponsor"]:
         if data.employer_id is not None:
             raise InvalidInput(
-                "employer_id", f"index {index['code']} has no sponsoring employer: leave it empty"
+                "employer_id",
+                "index %(code)s has no sponsoring employer: leave it empty",
+                code=index["code"],
             )
         return None
     employer_id = data.employer_id if data.employer_id is not None else worker["employer"]
     if employer_id is None:
-        raise InvalidInput("employer_id", f"index {index['code']} needs a sponsoring employer")
+        raise InvalidInput(
+            "employer_id", "index %(code)s needs a sponsoring employer", code=index["code"]
+        )
     if not await Employer.exists().where(Employer.id == employer_id):
-        raise InvalidInput("employer_id", f"no employer with id {employer_id}")
+        raise InvalidInput("employer_id", "no employer with id %(id)s", id=employer_id)
     return int(employer_id)
 
 
@@ -169,27 +178,35 @@ def length_breaches(
         return []  # shared/domain.md gives no length for a visit stay permit
     # An unknown kind is refused, never let through without a length check.
     problem = UnknownChoice.of_value(PERMIT_KINDS, data.kind)
-    return [rules.RuleBreach(problem.field, problem.reason)]
+    return [problem]
 
 
 def _check_supersession(
     data: PermitIn, head: dict[str, Any] | None, today: date, settings: Settings
 ) -> None:
     if data.supersedes_id is not None and (head is None or head["id"] != data.supersedes_id):
-        current = f"its current permit is {head['id']}" if head else "it has no permit yet"
+        if head is None:
+            raise Conflict(
+                "supersedes_id",
+                "permit %(permit)s is not the worker's current permit (it has no permit yet)",
+                permit=data.supersedes_id,
+            )
         raise Conflict(
             "supersedes_id",
-            f"permit {data.supersedes_id} is not the worker's current permit ({current})",
-        )
+            "permit %(permit)s is not the worker's current permit (its current permit is "
+            "%(current)s)",
+            permit=data.supersedes_id, current=head["id"],
+        )  # fmt: skip
     # In force, or granted and about to begin: a new permit renews it.
     status = state_of(head, today=today, settings=settings).status if head else None
     if status in HELD and data.supersedes_id is None:
         assert head is not None
         raise Conflict(
             "supersedes_id",
-            f"the worker holds valid permit {head['number']} (id {head['id']}) until "
-            f"{head['expires_on'].isoformat()}: name it in supersedes_id to renew it",
-        )
+            "the worker holds valid permit %(number)s (id %(id)s) until %(day)s: name it in "
+            "supersedes_id to renew it",
+            number=head["number"], id=head["id"], day=head["expires_on"].isoformat(),
+        )  # fmt: skip
 
 
 async def issue_permit(
@@ -201,7 +218,7 @@ async def issue_permit(
         await Worker.update({Worker.updated_at: now}).where(Worker.id == data.worker_id)
         worker = await Worker.select().where(Worker.id == data.worker_id).first()
         if worker is None:
-            raise InvalidInput("worker_id", f"no worker with id {data.worker_id}")
+            raise InvalidInput("worker_id", "no worker with id %(id)s", id=data.worker_id)
         index = await _visa_index(data.visa_index, data.kind)
         employer_id = await _sponsor(data, index, worker)
         chain, head = await worker_chain(worker["id"])
@@ -219,9 +236,11 @@ async def issue_permit(
         problems += rules.start_ahead_breaches(data.first_day, today)
         problems += rules.passport_cover_breaches(passport["expires_on"], data.expires_on)
         if problems:
-            raise InvalidInput.of([FieldProblem(p.field, p.reason) for p in problems])
+            raise InvalidInput.of(problems)
         if await Permit.exists().where(Permit.number == data.number):
-            raise Conflict("number", f"permit number {data.number} is on record already")
+            raise Conflict(
+                "number", "permit number %(number)s is on record already", number=data.number
+            )
         if head is not None:
             await Permit.update({Permit.is_current: False}).where(Permit.id == head["id"])
         values = {
@@ -264,18 +283,25 @@ async def revoke_permit(
             raise NotFound("id", f"no permit with id {permit_id}")
         refusal = None if with_case else await events.revocation_refusal(permit_id)
         if refusal is not None:
-            raise Conflict("id", refusal)
+            raise Conflict.of([refusal])
         if row["revoked_on"] is not None:
-            raise Conflict("revoked_on", f"permit was revoked on {row['revoked_on'].isoformat()}")
+            raise Conflict(
+                "revoked_on",
+                "permit was revoked on %(day)s",
+                day=row["revoked_on"].isoformat(),
+            )
         if data.revoked_on > today:
             # The worker's copy counts a revoked permit out at once (permits.current).
             raise InvalidInput(
                 "revoked_on",
-                f"a revocation takes effect on or before today ({today}), not {data.revoked_on}",
-            )
+                "a revocation takes effect on or before today (%(today)s), not %(day)s",
+                today=today.isoformat(), day=data.revoked_on.isoformat(),
+            )  # fmt: skip
         if data.revoked_on < row["issued_on"]:
             raise InvalidInput(
-                "revoked_on", f"a permit cannot be revoked before its issue {row['issued_on']}"
+                "revoked_on",
+                "a permit cannot be revoked before its issue %(day)s",
+                day=row["issued_on"].isoformat(),
             )
         await Permit.update(
             {Permit.revoked_on: data.revoked_on, Permit.revocation_reason: data.revocation_reason}
@@ -326,6 +352,12 @@ async def list_permits(
     )
     items = await permits_out(rows, today=today, settings=settings)
     return Page[PermitOut](items=items, total=total, limit=limit, offset=offset)
+
+
+async def visa_index_names() -> dict[str, tuple[str, str]]:
+    """Each visa index's (Indonesian, English) name by code, as pages name a permit."""
+    rows = await VisaIndex.select(VisaIndex.code, VisaIndex.name_id, VisaIndex.name_en)
+    return {row["code"]: (row["name_id"], row["name_en"]) for row in rows}
 
 
 async def list_visa_indexes() -> list[VisaIndexOut]:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from tka_registry.choices import PERMIT_KINDS
+from tka_registry.errors import FieldProblem
 from tka_registry.rules.calendar import add_months, add_years, months_days_between
 
 
@@ -38,12 +39,9 @@ IN_FORCE = frozenset({PermitStatus.ACTIVE, PermitStatus.EXPIRING})
 HELD = IN_FORCE | {PermitStatus.NOT_YET_VALID}
 
 
-@dataclass(frozen=True)
-class RuleBreach:
-    """A rule a permit breaks: the field to fix and a reason a clerk can act on."""
-
-    field: str
-    reason: str
+# A rule a permit breaks: the field to fix and a reason a clerk can act on (a catalogue id
+# with its values, so a page shows it in its language).
+RuleBreach = FieldProblem
 
 
 def permit_status(
@@ -113,10 +111,11 @@ def dates_breaches(valid_from: date, expires_on: date) -> list[RuleBreach]:
     """A permit must end after it begins."""
     if expires_on <= valid_from:
         return [
-            RuleBreach(
+            RuleBreach.of(
                 "expires_on",
-                f"permit expires on {expires_on.isoformat()}, not after its first valid day "
-                f"{valid_from.isoformat()}",
+                "permit expires on %(day)s, not after its first valid day %(first)s",
+                day=expires_on.isoformat(),
+                first=valid_from.isoformat(),
             )
         ]
     return []
@@ -128,10 +127,13 @@ def start_ahead_breaches(valid_from: date, today: date, max_years: int = 1) -> l
     limit = add_years(today, max_years)
     if valid_from > limit:
         return [
-            RuleBreach(
+            RuleBreach.of(
                 "valid_from",
-                f"first valid day {valid_from.isoformat()} is more than {max_years} year(s) "
-                f"ahead: it must be on or before {limit.isoformat()}",
+                "first valid day %(day)s is more than %(years)s year(s) ahead: it must be on or "
+                "before %(limit)s",
+                day=valid_from.isoformat(),
+                years=max_years,
+                limit=limit.isoformat(),
             )
         ]
     return []
@@ -148,10 +150,13 @@ def continuity_breaches(
     latest = previous.expires_on + timedelta(days=1)
     if valid_from > latest:
         return [
-            RuleBreach(
+            RuleBreach.of(
                 "valid_from",
-                f"the renewed permit runs until {previous.expires_on.isoformat()}: the renewal "
-                f"must begin on or before {latest.isoformat()}, not {valid_from.isoformat()}",
+                "the renewed permit runs until %(until)s: the renewal must begin on or before "
+                "%(latest)s, not %(day)s",
+                until=previous.expires_on.isoformat(),
+                latest=latest.isoformat(),
+                day=valid_from.isoformat(),
             )
         ]
     return []
@@ -165,10 +170,12 @@ def passport_cover_breaches(
     (:func:`passport_cover`), never assumed broken."""
     if passport_expires_on is not None and passport_expires_on < permit_expires_on:
         return [
-            RuleBreach(
+            RuleBreach.of(
                 "expires_on",
-                f"passport expires on {passport_expires_on.isoformat()}, before the permit's "
-                f"expiry {permit_expires_on.isoformat()}: renew the passport first",
+                "passport expires on %(passport)s, before the permit's expiry %(day)s: renew the "
+                "passport first",
+                passport=passport_expires_on.isoformat(),
+                day=permit_expires_on.isoformat(),
             )
         ]
     return []
@@ -189,10 +196,11 @@ def itap_length_breaches(
     limit = last_day_of_years(valid_from, itap_validity_years)
     if expires_on > limit:
         return [
-            RuleBreach(
+            RuleBreach.of(
                 "expires_on",
-                f"an ITAP is valid at most {itap_validity_years} years: "
-                f"expiry must be on or before {limit.isoformat()}",
+                "an ITAP is valid at most %(years)s years: expiry must be on or before %(limit)s",
+                years=itap_validity_years,
+                limit=limit.isoformat(),
             )
         ]
     return []
@@ -256,10 +264,13 @@ def itas_total_breaches(
     limit = last_day_of_years(start, years)
     if expires_on > limit:
         breaches.append(
-            RuleBreach(
+            RuleBreach.of(
                 "expires_on",
-                f"ITAS may total at most {years} years from {start.isoformat()}: "
-                f"expiry must be on or before {limit.isoformat()}",
+                "ITAS may total at most %(years)s years from %(start)s: expiry must be on or "
+                "before %(limit)s",
+                years=years,
+                start=start.isoformat(),
+                limit=limit.isoformat(),
             )
         )
     if is_work_index and itas_chain:
@@ -267,11 +278,13 @@ def itas_total_breaches(
         latest = same_length_from(first.valid_from, first.expires_on, valid_from)
         if expires_on > latest:
             breaches.append(
-                RuleBreach(
+                RuleBreach.of(
                     "expires_on",
-                    f"an extension may not be longer than the first grant (from "
-                    f"{first.valid_from.isoformat()} to {first.expires_on.isoformat()}): "
-                    f"expiry must be on or before {latest.isoformat()}",
+                    "an extension may not be longer than the first grant (from %(first)s to "
+                    "%(last)s): expiry must be on or before %(latest)s",
+                    first=first.valid_from.isoformat(),
+                    last=first.expires_on.isoformat(),
+                    latest=latest.isoformat(),
                 )
             )
     return breaches

@@ -10,7 +10,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.applications import files
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
-from tka_registry.errors import Conflict, InvalidInput, NotFound
+from tka_registry.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.permits.schemas import PermitRevocation
 from tka_registry.permits.service import revoke_permit
@@ -111,7 +111,7 @@ async def revoke_case(
     return await get_case(case_id, settings=settings, today=today)
 
 
-async def principal_permit_refusal(permit_id: int) -> str | None:
+async def principal_permit_refusal(permit_id: int) -> FieldProblem | None:
     """Why ``permit_id`` may not be revoked on its own: it is the principal's permit of an
     approved case, whose revocation takes the dependants' permits with it (they never outlast
     it). Connected to ``permits.events.on_revocation``."""
@@ -125,11 +125,13 @@ async def principal_permit_refusal(permit_id: int) -> str | None:
     )
     if case is None:
         return None
-    return (
-        f"permit {permit_id} is the principal's permit of Second Home case {case['id']}:"
-        f" revoke the case (POST /api/v1/second-home/{case['id']}/revocation) so that its"
-        " dependants' permits are revoked with it"
-    )
+    return FieldProblem.of(
+        "id",
+        "permit %(permit)s is the principal's permit of Second Home case %(case)s: revoke the"
+        " case (POST /api/v1/second-home/%(case)s/revocation) so that its dependants' permits"
+        " are revoked with it",
+        permit=permit_id, case=case["id"],
+    )  # fmt: skip
 
 
 async def overdue_cases(

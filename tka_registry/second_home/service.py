@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -10,7 +11,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.applications import tracking
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
-from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
+from tka_registry.errors import Conflict, DomainError, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.rules import second_home as rules
 from tka_registry.rules.calendar import jakarta_today
@@ -65,7 +66,7 @@ def _check_past(field: str, day: date, today: date, what: str) -> None:
 
 
 def _prefixed(error: DomainError, prefix: str) -> DomainError:
-    problems = [FieldProblem(f"{prefix}.{p.field}", p.reason) for p in error.problems]
+    problems = [dataclasses.replace(p, field=f"{prefix}.{p.field}") for p in error.problems]
     return type(error).of(problems)
 
 

@@ -8,6 +8,7 @@ field name to a translated message, in the order of the form).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request
@@ -71,6 +72,7 @@ FIELD_NAMES = {
     "expires_on": N_("Valid until"),
     "departed_on": N_("Departure date"),
     "permit_number": N_("Permit number"),
+    "number": N_("Permit number"),  # a permit's (a passport's is passport.number)
     "decided_on": N_("Decided on"),
     "lodged_on": N_("Lodged on"),
     "revoked_on": N_("Revoked on"),
@@ -146,10 +148,23 @@ def validation_problems(error: ValidationError, _: Gettext) -> FormErrors:
     return problems
 
 
-def domain_problems(error: DomainError, _: Gettext | None = None) -> FormErrors:
-    """A service's refusal as field messages: in the page's language when ``_`` is given and
-    the reason has a catalogue entry, else in the service's own words."""
+def domain_problems(
+    error: DomainError, _: Gettext | None = None, labels: Mapping[str, str] | None = None
+) -> FormErrors:
+    """A service's refusal as field messages: with ``_``, each in the page's language (the
+    reason's catalogue id translated, then filled in) and naming its field as the form labels
+    it (``labels``: a form's own, already translated); else in the service's own words."""
     problems: FormErrors = {}
     for problem in error.problems:
-        problems.setdefault(problem.field, _(problem.reason) if _ else problem.reason)
+        if problem.field in problems:
+            continue
+        if _ is None:
+            problems[problem.field] = problem.reason
+            continue
+        reason = _(problem.catalogue_id, **problem.values)
+        location = tuple(int(part) if part.isdigit() else part for part in problem.field.split("."))
+        name = (labels or {}).get(problem.field) or field_name(location, _)
+        problems[problem.field] = (
+            _("%(field)s: %(problem)s", field=name, problem=reason) if name else reason
+        )
     return problems

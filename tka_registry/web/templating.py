@@ -123,6 +123,18 @@ def current_actor(context: Context) -> Actor | None:
 
 
 @pass_context
+def visa_index_name(context: Context, code: str) -> str:
+    """The name of visa index ``code`` in the page's language, e.g. "Bekerja - industri" for
+    E23C; empty for a code not on record."""
+    request = _request(context)
+    names = request.app.state.get("visa_index_names", {}) if request is not None else {}
+    pair = names.get(code)
+    if pair is None:
+        return ""
+    return str(pair[0] if context.resolve("page_language")() == "id" else pair[1])
+
+
+@pass_context
 def current_path(context: Context) -> str:
     """The path and query of this page, to come back to after a language switch."""
     request = _request(context)
@@ -178,6 +190,7 @@ def page_environment(language: str = LANGUAGES[0]) -> Environment:
         nav_links=nav_links,
         home_path=home_path,
         query_with=query_with,
+        visa_index_name=visa_index_name,
         **page_globals(language),
     )
     environment.filters.update(page_filters(language))

@@ -33,16 +33,24 @@ async def _employer_for(actor: Actor, employer_id: int | None) -> int | None:
     """The employer a worker may be put with by this actor."""
     if actor.is_employer:
         if employer_id not in (None, actor.employer_id):
-            raise InvalidInput("employer_id", f"no employer with id {employer_id}")
+            raise InvalidInput("employer_id", "no employer with id %(id)s", id=employer_id)
         return actor.employer_id
     if employer_id is not None and not await Employer.exists().where(Employer.id == employer_id):
-        raise InvalidInput("employer_id", f"no employer with id {employer_id}")
+        raise InvalidInput("employer_id", "no employer with id %(id)s", id=employer_id)
     return employer_id
 
 
-def _check_past(field: str, day: date, today: date, what: str) -> None:
+# Refusals of a day in the future, by field (catalogue ids).
+FUTURE_DAY = {
+    "date_of_birth": "date of birth %(day)s is in the future",
+    "passport.issued_on": "passport issue date %(day)s is in the future",
+    "issued_on": "passport issue date %(day)s is in the future",
+}
+
+
+def _check_past(field: str, day: date, today: date) -> None:
     if day > today:
-        raise InvalidInput(field, f"{what} {day.isoformat()} is in the future")
+        raise InvalidInput(field, FUTURE_DAY[field], day=day.isoformat())
 
 
 async def _unique_passport(number: str, country: str, actor: Actor) -> None:
@@ -54,10 +62,17 @@ async def _unique_passport(number: str, country: str, actor: Actor) -> None:
     if clash:
         # An employer is told the worker's id only when the worker is its own.
         own = not actor.is_employer or clash["worker.employer"] == actor.employer_id
-        whose = f" (worker {clash['worker']})" if own else ""
+        if own:
+            raise Conflict(
+                "passport.number",
+                "passport %(number)s of %(country)s is on record already (worker %(worker)s)",
+                number=number, country=country, worker=clash["worker"],
+            )  # fmt: skip
         raise Conflict(
-            "passport.number", f"passport {number} of {country} is on record already{whose}"
-        )
+            "passport.number",
+            "passport %(number)s of %(country)s is on record already",
+            number=number, country=country,
+        )  # fmt: skip
 
 
 def _passport_values(passport: PassportIn) -> dict[str, Any]:
@@ -67,8 +82,8 @@ def _passport_values(passport: PassportIn) -> dict[str, Any]:
 async def create_worker(
     actor: Actor, data: WorkerIn, *, settings: Settings, today: date, now: datetime
 ) -> WorkerOut:
-    _check_past("date_of_birth", data.date_of_birth, today, "date of birth")
-    _check_past("passport.issued_on", data.passport.issued_on, today, "passport issue date")
+    _check_past("date_of_birth", data.date_of_birth, today)
+    _check_past("passport.issued_on", data.passport.issued_on, today)
     values = data.model_dump(exclude={"passport", "employer_id"})
     values["regency"] = checked_regency(data.regency, settings)
     values["name_folded"] = fold(data.full_name)
@@ -135,9 +150,9 @@ async def update_worker(
     changes: dict[Any, Any] = data.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is None and key != "employer_id":
-            raise InvalidInput(key, f"{key} cannot be emptied")
+            raise InvalidInput(key, "%(name)s cannot be emptied", name=key)
     if "date_of_birth" in changes:
-        _check_past("date_of_birth", changes["date_of_birth"], today, "date of birth")
+        _check_past("date_of_birth", changes["date_of_birth"], today)
     if "regency" in changes:
         changes["regency"] = checked_regency(changes["regency"], settings)
     if "full_name" in changes:
@@ -166,7 +181,7 @@ async def add_passport(
     now: datetime,
 ) -> WorkerOut:
     """Record a renewed passport of the same person."""
-    _check_past("issued_on", data.issued_on, today, "passport issue date")
+    _check_past("issued_on", data.issued_on, today)
     async with write_transaction(Worker._meta.db):
         await _worker_row(actor, worker_id)
         await _unique_passport(data.number, data.issuing_country, actor)

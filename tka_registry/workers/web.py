@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES, Actor
-from tka_registry.applications.web import file_response
+from tka_registry.applications.web import file_response, problems_of
 from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
 from tka_registry.documents.bundle import MAX_PERMITS, permits_pdf
 from tka_registry.documents.service import download_permit_document
@@ -23,6 +23,7 @@ from tka_registry.settings import Settings
 from tka_registry.web.confirmation import confirmation
 from tka_registry.web.forms import FormErrors, domain_problems, form_values, validation_problems
 from tka_registry.web.i18n import format_day, language_of, translator
+from tka_registry.web.layout import N_
 from tka_registry.workers.next_steps import NextStep, current_of, next_steps
 from tka_registry.workers.queries import WORKER_STATUSES, WorkerFilters, list_workers
 from tka_registry.workers.record import (
@@ -34,6 +35,12 @@ from tka_registry.workers.record import (
 from tka_registry.workers.search import employer_names
 
 PAGE_SIZE = 50
+# Refusals of the worker services these pages show, as catalogue ids (translated by
+# domain_problems); the permit and decision ones are in applications.web_refusals.
+SERVICE_REASONS = (
+    N_("this worker holds no permit that can be revoked"),
+    N_("a departure report needs the worker's employer (sponsor)"),
+)
 
 
 class OfficeWorkerPages(Controller):
@@ -166,7 +173,7 @@ class OfficeWorkerPages(Controller):
         try:
             await revoke_current_permit(actor, record, revocation, settings=settings, today=today)
         except DomainError as error:
-            errors = domain_problems(error)
+            errors = domain_problems(error, _)
             return _worker_page(record, today, values=values, errors=errors, action="revoke")
         return Redirect(
             f"/petugas/pekerja/{worker_id}?selesai=cabut", status_code=HTTP_303_SEE_OTHER
@@ -226,7 +233,7 @@ class OfficeWorkerPages(Controller):
                 actor, record, departed_on, settings=settings, today=today, now=now
             )
         except DomainError as error:
-            errors = domain_problems(error)
+            errors = problems_of(error, request)
             return _worker_page(record, today, values=values, errors=errors, action="departure")
         return Redirect(
             f"/petugas/pekerja/{worker_id}?selesai=keberangkatan", status_code=HTTP_303_SEE_OTHER
