@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -48,6 +48,13 @@ class DomainError(Exception):
         error = cls(first.field, first.reason, *rest)
         error.problems[0] = first  # keeps its catalogue id and values
         return error
+
+    def refiled(self, field_of: Callable[[str], str]) -> DomainError:
+        """The same refusal (its kind, reasons, catalogue ids and values) under the fields
+        ``field_of`` names: a caller's own names for the fields of a service it called."""
+        return type(self).of(
+            [dataclasses.replace(p, field=field_of(p.field)) for p in self.problems]
+        )
 
     @property
     def detail(self) -> str:

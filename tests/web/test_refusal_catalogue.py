@@ -1,5 +1,6 @@
-"""Every refusal the services behind the application, worker and completion forms can raise has
-its Indonesian words: a form shows it in the page's language, never in the service's English.
+"""Every refusal the services behind the application, worker, completion and Second Home forms
+can raise has its Indonesian words: a form shows it in the page's language, never in the
+service's English.
 
 The raise sites are found in the source, so a new one without its catalogue entry (or written
 as an f-string, which no catalogue can hold) fails here.
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tka_registry.accounts.officers import MISSING_MESSAGES
+from tka_registry.second_home.service import FUTURE_DAY as CASE_FUTURE_DAY
 from tka_registry.web.i18n import translations
 from tka_registry.workers.service import FUTURE_DAY
 
@@ -28,6 +30,9 @@ SERVICES = [
     "employers/service.py",
     "permits/service.py",
     "rules/permits.py",
+    "second_home/service.py",
+    "second_home/commitment.py",
+    "second_home/decision.py",
 ]
 ERRORS = {"InvalidInput", "Conflict", "NotFound", "Refused"}
 FACTORIES = {"RuleBreach", "FieldProblem"}  # RuleBreach.of(field, reason, **values)
@@ -76,5 +81,9 @@ def test_every_refusal_of_the_forms_services_has_indonesian_words(module: str) -
 
 def test_the_refusals_kept_in_tables_have_indonesian_words() -> None:
     indonesian = translations("id")
-    for message in [*FUTURE_DAY.values(), *MISSING_MESSAGES.values()]:
+    for message in [
+        *FUTURE_DAY.values(),
+        *CASE_FUTURE_DAY.values(),
+        *MISSING_MESSAGES.values(),
+    ]:
         assert indonesian.gettext(message) != message, message

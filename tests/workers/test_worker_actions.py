@@ -8,7 +8,7 @@ import re
 from pypdf import PdfReader
 
 from tests.factories import account
-from tests.web.conftest import csrf_token, sign_in_page
+from tests.web.conftest import csrf_token, refused_on_page, sign_in_page
 from tests.web.seed import seed_workforce
 from tka_registry.permits.tables import Permit
 
@@ -81,6 +81,18 @@ async def test_departure_is_recorded_as_an_approved_report(client) -> None:
     token = await csrf_token(client, f"/petugas/pekerja/{force.overstay}")
     form = {"_csrf_token": token, "departed_on": "2026-11-15"}
     assert (await client.post(path, data=form | {"departed_on": ""})).status_code == 400
+    # The permit (issued 2025-11-12) cannot end before its issue: the departure date is the
+    # field refused, named as such and shown on the departure form, not as "Revoked on".
+    early = await client.post(path, data=form | {"departed_on": "2025-11-01", "confirmed": "yes"})
+    refused_on_page(
+        early,
+        "Tanggal keberangkatan: Izin tidak dapat dicabut sebelum tanggal terbitnya (2025-11-12).",
+        'value="2025-11-01"',
+    )
+    assert "Tanggal pencabutan:" not in early.text
+    assert (await Permit.select().where(Permit.worker == force.overstay).first())[
+        "revoked_on"
+    ] is None
     asked = await client.post(path, data=form)
     assert asked.status_code == 200 and "15 November 2026" in asked.text
     done = await client.post(path, data=form | {"confirmed": "yes"})

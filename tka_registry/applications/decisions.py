@@ -43,7 +43,7 @@ from tka_registry.documents.letter_numbers import LetterKind, NumberedLetter, nu
 from tka_registry.documents.render import DecisionLetter
 from tka_registry.documents.service import DocumentKind, render_pdf, store_document
 from tka_registry.employers.tables import Employer
-from tka_registry.errors import Conflict, InvalidInput
+from tka_registry.errors import Conflict, DomainError, InvalidInput
 from tka_registry.notifications.outbox import queue_decision
 from tka_registry.permits.schemas import PermitIn, PermitRevocation
 from tka_registry.permits.service import current_permit, issue_permit, revoke_permit
@@ -172,13 +172,21 @@ async def _record_departure(row: dict[str, Any], details: ApplicationDetails, ct
     head = await current_permit(details.worker_id)
     if head is not None and head["revoked_on"] is None:
         reason = f"Keluar dari Indonesia {details.departed_on} (laporan {row['register_number']})"
-        await revoke_permit(
-            ctx.actor,
-            head["id"],
-            PermitRevocation(revoked_on=details.departed_on, revocation_reason=reason),
-            today=ctx.today,
-            settings=ctx.settings,
-        )
+        try:
+            await revoke_permit(
+                ctx.actor,
+                head["id"],
+                PermitRevocation(revoked_on=details.departed_on, revocation_reason=reason),
+                today=ctx.today,
+                settings=ctx.settings,
+            )
+        except DomainError as error:
+            # The revocation's day is the report's departure date: refused, it is that field.
+            raise error.refiled(_departure_field) from None
+
+
+def _departure_field(field: str) -> str:
+    return "departed_on" if field == "revoked_on" else field
 
 
 async def _letter(

@@ -32,7 +32,7 @@ async def _approved_row(case_id: int, now: datetime) -> dict[str, Any]:
     if row is None:
         raise NotFound("id", f"no Second Home case with id {case_id}")
     if row["status"] != CaseStatus.APPROVED:
-        raise Conflict("status", f"the case is {row['status']}, not approved")
+        raise Conflict("status", "the case is %(status)s, not approved", status=row["status"])
     return row
 
 
@@ -43,20 +43,29 @@ async def lodge_proof(
     """Record the bank letter or property certificate (PDF/JPEG/PNG judged by its content)."""
     media_type = files.checked_upload(content, settings.upload_max_bytes, field="file")
     if lodged_on > today:
-        raise InvalidInput("lodged_on", f"lodging date {lodged_on} is in the future")
+        raise InvalidInput(
+            "lodged_on", "lodging date %(day)s is in the future", day=lodged_on.isoformat()
+        )
     async with write_transaction(SecondHomeCase._meta.db):
         row = await _approved_row(case_id, now)
         if row["proof_lodged_on"] is not None:
-            raise Conflict("lodged_on", f"proof was lodged on {row['proof_lodged_on']}")
+            raise Conflict(
+                "lodged_on", "proof was lodged on %(day)s", day=row["proof_lodged_on"].isoformat()
+            )
         issued_on = row["decided_on"]
         deadline = rules.proof_deadline(issued_on, settings.second_home_proof_deadline_days)
         if lodged_on < issued_on:
-            raise InvalidInput("lodged_on", f"lodging date {lodged_on} is before issue {issued_on}")
+            raise InvalidInput(
+                "lodged_on",
+                "lodging date %(day)s is before issue %(issued)s",
+                day=lodged_on.isoformat(), issued=issued_on.isoformat(),
+            )  # fmt: skip
         if lodged_on > deadline:
             # SE IMI-0740.GR.01.01/2022: past the deadline the permit is revoked, not closed.
             raise InvalidInput(
                 "lodged_on",
-                f"the deadline was {deadline.isoformat()}: the case is overdue and must be revoked",
+                "the deadline was %(deadline)s: the case is overdue and must be revoked",
+                deadline=deadline.isoformat(),
             )
         digest = await put_blob(content, now=now)
         changes: dict[Any, Any] = {
@@ -85,7 +94,9 @@ async def revoke_case(
 ) -> CaseOut:  # fmt: skip
     """Revoke the principal's permit and every dependant's, in the same transaction."""
     if revoked_on > today:
-        raise InvalidInput("revoked_on", f"revocation date {revoked_on} is in the future")
+        raise InvalidInput(
+            "revoked_on", "revocation date %(day)s is in the future", day=revoked_on.isoformat()
+        )
     async with write_transaction(SecondHomeCase._meta.db):
         row = await _approved_row(case_id, now)
         facts = await read.load_case(case_id)

@@ -105,10 +105,14 @@ async def _check_no_valid_permit(facts: read.CaseFacts, today: date) -> None:
     if held:
         raise Conflict.of(
             [
-                FieldProblem(
+                FieldProblem.of(
                     "permits",
-                    f"{by_id[p['worker']]} holds valid permit {p['number']} ({p['visa_index']}) "
-                    f"until {p['expires_on'].isoformat()}: revoke it before approving",
+                    "%(name)s holds valid permit %(number)s (%(index)s) until %(day)s: revoke it"
+                    " before approving",
+                    name=by_id[p["worker"]],
+                    number=p["number"],
+                    index=p["visa_index"],
+                    day=p["expires_on"].isoformat(),
                 )
                 for p in held
             ]
@@ -119,13 +123,15 @@ def _check_decision_date(data: DecisionIn, row: dict[str, Any], today: date) -> 
     if data.decided_on is None:
         raise InvalidInput("decided_on", "enter the date of the decision")
     if data.decided_on > today:
-        raise InvalidInput("decided_on", f"decision date {data.decided_on} is in the future")
+        raise InvalidInput(
+            "decided_on", "decision date %(day)s is in the future", day=data.decided_on.isoformat()
+        )
     if data.decided_on < row["application_date"]:
         raise InvalidInput(
             "decided_on",
-            f"decision date {data.decided_on} is before the application date "
-            f"{row['application_date']}",
-        )
+            "decision date %(day)s is before the application date %(application)s",
+            day=data.decided_on.isoformat(), application=row["application_date"].isoformat(),
+        )  # fmt: skip
     return data.decided_on
 
 

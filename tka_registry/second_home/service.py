@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +34,7 @@ from tka_registry.second_home.schemas import (
 from tka_registry.second_home.tables import SecondHomeCase, SecondHomeDependant
 from tka_registry.settings import Settings
 from tka_registry.workers.schemas import WorkerIn, checked_passport_number
+from tka_registry.workers.service import FUTURE_DAY as PERSON_FUTURE_DAY
 from tka_registry.workers.service import create_worker
 from tka_registry.workers.tables import Passport
 
@@ -60,22 +60,25 @@ def parse_funds(value: RupiahAmount | None, settings: Settings) -> int | None:
         raise InvalidInput("funds_idr", message) from None
 
 
-def _check_past(field: str, day: date, today: date, what: str) -> None:
+# Refusals of a day in the future, by field (catalogue ids): a person's as the worker register's.
+FUTURE_DAY = {
+    **PERSON_FUTURE_DAY,
+    "application_date": "application date %(day)s is in the future",
+}
+
+
+def _check_past(field: str, day: date, today: date, *, prefix: str = "") -> None:
     if day > today:
-        raise InvalidInput(field, f"{what} {day.isoformat()} is in the future")
-
-
-def _prefixed(error: DomainError, prefix: str) -> DomainError:
-    problems = [dataclasses.replace(p, field=f"{prefix}.{p.field}") for p in error.problems]
-    return type(error).of(problems)
+        where = f"{prefix}.{field}" if prefix else field
+        raise InvalidInput(where, FUTURE_DAY[field], day=day.isoformat())
 
 
 async def _person(
     actor: Actor, data: PersonIn, prefix: str, *, settings: Settings, today: date, now: datetime
 ) -> int:
     """The worker id of this person: a passport on record links them, else a new worker."""
-    _check_past(f"{prefix}.date_of_birth", data.date_of_birth, today, "date of birth")
-    _check_past(f"{prefix}.passport.issued_on", data.passport.issued_on, today, "passport issue")
+    _check_past("date_of_birth", data.date_of_birth, today, prefix=prefix)
+    _check_past("passport.issued_on", data.passport.issued_on, today, prefix=prefix)
     known = (
         await Passport.select(Passport.worker)
         .where(
@@ -91,7 +94,7 @@ async def _person(
     try:
         worker = await create_worker(actor, worker_in, settings=settings, today=today, now=now)
     except DomainError as error:
-        raise _prefixed(error, prefix) from None
+        raise error.refiled(lambda field: f"{prefix}.{field}") from None
     return worker.id
 
 
@@ -113,7 +116,9 @@ async def _check_not_in_other_case(worker_id: int, case_id: int | None, field: s
         clash = await query.first()
         if clash is not None:
             number = clash.get("register_number") or clash.get("second_home_case.register_number")
-            raise Conflict(field, f"this person is already in Second Home case {number}")
+            raise Conflict(
+                field, "this person is already in Second Home case %(case)s", case=number
+            )
 
 
 async def _add_dependant(
@@ -149,7 +154,7 @@ async def create_case(
 ) -> CaseOut:
     """Enter a case as a draft (or submitted): it may fail rules; approval checks them."""
     funds = parse_funds(data.funds_idr, settings)
-    _check_past("application_date", data.application_date, today, "application date")
+    _check_past("application_date", data.application_date, today)
     async with write_transaction(SecondHomeCase._meta.db):
         principal_id = await _person(
             actor, data.principal, "principal", settings=settings, today=today, now=now
@@ -193,9 +198,9 @@ async def update_case(
     )
     for key in ("application_date", "stay_years", "owns_property"):
         if key in changes and changes[key] is None:
-            raise InvalidInput(key, f"{key} cannot be emptied")
+            raise InvalidInput(key, "%(name)s cannot be emptied", name=key)
     if changes.get("application_date"):
-        _check_past("application_date", changes["application_date"], today, "application date")
+        _check_past("application_date", changes["application_date"], today)
     if "funds_idr" in changes:
         changes["funds_idr"] = parse_funds(data.funds_idr, settings)
     async with write_transaction(SecondHomeCase._meta.db):
@@ -214,7 +219,9 @@ async def update_case(
                 .returning(SecondHomeDependant.id)
             )
             if not removed:
-                raise InvalidInput("remove_dependant_ids", f"no dependant {dependant_id} here")
+                raise InvalidInput(
+                    "remove_dependant_ids", "no dependant %(id)s here", id=dependant_id
+                )
         for index, dependant in enumerate(data.add_dependants):
             await _add_dependant(
                 actor, case_id, before["principal"], dependant, f"add_dependants[{index}]",
@@ -240,7 +247,9 @@ async def open_case_row(case_id: int, now: datetime) -> dict[str, Any]:
     if row is None:
         raise NotFound("id", f"no Second Home case with id {case_id}")
     if row["status"] not in OPEN_STATUSES:
-        raise Conflict("status", f"the case is {row['status']}: it can no longer be changed")
+        raise Conflict(
+            "status", "the case is %(status)s: it can no longer be changed", status=row["status"]
+        )
     return row
 
 

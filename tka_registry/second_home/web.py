@@ -31,7 +31,27 @@ BASE = "/petugas/rumah-kedua"
 DEPENDANT_SLOTS = 3
 # Refusals of the Second Home services that these pages show, as catalogue ids (translated by
 # domain_problems).
-SERVICE_REASONS = (N_("a rejection needs its reason"),)
+SERVICE_REASONS = (
+    N_("a rejection needs its reason"),
+    N_("application date %(day)s is in the future"),
+    N_("this person is already in Second Home case %(case)s"),
+    N_("this person is already on the case"),
+    N_("no dependant %(id)s here"),
+    N_("the case is %(status)s: it can no longer be changed"),
+    N_("the case is %(status)s, not approved"),
+    N_("lodging date %(day)s is in the future"),
+    N_("proof was lodged on %(day)s"),
+    N_("lodging date %(day)s is before issue %(issued)s"),
+    N_("the deadline was %(deadline)s: the case is overdue and must be revoked"),
+    N_("revocation date %(day)s is in the future"),
+    N_(
+        "%(name)s holds valid permit %(number)s (%(index)s) until %(day)s: revoke it"
+        " before approving"
+    ),
+    N_("enter the date of the decision"),
+    N_("decision date %(day)s is in the future"),
+    N_("decision date %(day)s is before the application date %(application)s"),
+)
 PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "place_of_birth", "nationality")
 PASSPORT_FIELDS = {
     "number": "passport_number",
