@@ -53,6 +53,10 @@ def reads_only(sql: str) -> bool:
     return bool(_WITH.match(sql)) and not _WRITES.search(sql)
 
 
+# Above this many values a writer statement is bulk work and runs in a thread.
+BULK_PARAMETERS = 100
+
+
 class InlineWriter:
     """The writer connection, used on the event loop's own thread: the awaitable surface of
     aiosqlite's ``Connection`` that Piccolo's transactions and this engine use, without the
@@ -69,10 +73,11 @@ class InlineWriter:
         return self._connection.in_transaction
 
     async def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
-        return await self._run(lambda: self._connection.execute(sql, parameters))
+        return await self._run(lambda: self._connection.execute(sql, parameters), parameters)
 
     async def execute_fetchall(self, sql: str, parameters: Any = ()) -> list[Any]:
-        return await self._run(lambda: self._connection.execute(sql, parameters).fetchall())
+        work = lambda: self._connection.execute(sql, parameters).fetchall()  # noqa: E731
+        return await self._run(work, parameters)
 
     async def commit(self) -> None:
         self._connection.commit()
@@ -83,15 +88,19 @@ class InlineWriter:
     async def close(self) -> None:
         self._connection.close()
 
-    async def _run(self, work: Callable[[], Any]) -> Any:
+    async def _run(self, work: Callable[[], Any], parameters: Any = ()) -> Any:
         loop = asyncio.get_running_loop()
+        # A bulk statement (an import's batch of rows) runs in a thread: it takes long enough to
+        # stall every other request on the loop, and the driver lets go of the GIL meanwhile.
+        # The writer's lock keeps the connection to one user at a time either way.
+        bulk = len(parameters) > BULK_PARAMETERS
         deadline, pause = loop.time() + self._patience, 0.001
         while True:
             # Only a statement that starts a transaction (or is one) may wait: inside one, a
             # busy answer would not clear by waiting (WAL's snapshot), so it is the caller's.
             starting = not self._connection.in_transaction
             try:
-                return work()
+                return await asyncio.to_thread(work) if bulk else work()
             except sqlite3.OperationalError as error:
                 busy = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
                 if not (busy and starting) or loop.time() >= deadline:
@@ -160,7 +169,9 @@ class PooledSQLiteEngine(SQLiteEngine):
     def _open_writer(self) -> InlineWriter:
         options = dict(self.connection_kwargs)
         patience = float(options.pop("timeout", 5.0))
-        connection = sqlite3.connect(**options, timeout=0)
+        # Used by one task at a time (the writer's lock), on the loop's thread or, for bulk
+        # statements, on a worker thread.
+        connection = sqlite3.connect(**options, timeout=0, check_same_thread=False)
         connection.row_factory = dict_factory
         connection.execute("PRAGMA foreign_keys = 1")
         return InlineWriter(connection, patience)

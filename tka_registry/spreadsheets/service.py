@@ -391,8 +391,8 @@ async def _fetch(sql: str, arguments: list[Any]) -> list[dict[str, Any]]:
     transaction = engine.current_transaction.get()
     assert transaction is not None, "batches run inside write_transaction"
     if is_sqlite(engine):
-        async with transaction.connection.execute(sql.replace("{}", "?"), arguments) as cursor:
-            return [dict(row) for row in await cursor.fetchall()]
+        rows = await transaction.connection.execute_fetchall(sql.replace("{}", "?"), arguments)
+        return [dict(row) for row in rows]
     numbered = sql.split("{}")
     sql = numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], 1))
     return [dict(row) for row in await transaction.connection.fetch(sql, *arguments)]
