@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -85,15 +85,21 @@ async def wait_until_up(base: str, path: str = "/health") -> None:
 CPU_CGROUPS = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, where the machine has it
 
 
-def descendants(root: int) -> list[int]:
-    """``root`` and every process below it."""
-    parents = {}
+def processes() -> Iterator[tuple[int, str, list[str]]]:
+    """Each running process: its pid, command name and the fields of /proc/<pid>/stat after
+    the name (state, parent pid, ...; proc(5) numbers them from 3)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
-        except OSError:
+        except OSError:  # it ended meanwhile
             continue
-        parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2 :].split()[1])
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :]
+        yield int(stat.parent.name), name, rest.split()
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    parents = {pid: int(fields[1]) for pid, _, fields in processes()}
     found, frontier = [root], [root]
     while frontier:
         frontier = [pid for pid, parent in parents.items() if parent in frontier]
@@ -337,16 +343,7 @@ async def measure_mix(
 
 def cpu_ticks() -> dict[int, tuple[str, int]]:
     """Every process's command name and CPU time so far (user + system, in clock ticks)."""
-    ticks = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :]
-        fields = rest.split()
-        ticks[int(stat.parent.name)] = (name, int(fields[11]) + int(fields[12]))
-    return ticks
+    return {pid: (name, int(fields[11]) + int(fields[12])) for pid, name, fields in processes()}
 
 
 def cpu_split(before: dict[int, tuple[str, int]], requests: int) -> str:
