@@ -23,6 +23,14 @@ class _TimedPool:
         return getattr(self._pool, name)
 
 
+async def keep_session(connection: Any) -> None:
+    """A pool connection's reset on release: nothing beyond what asyncpg always does (roll back
+    an open transaction, drop listeners). Its default also sends ``RESET ALL``, ``CLOSE ALL``,
+    ``UNLISTEN *`` and ``pg_advisory_unlock_all()``: a round trip on every release, inside the
+    request, undoing session state the registry never sets (its settings are ``SET LOCAL``, its
+    locks ``pg_advisory_xact_lock``; tests/test_postgres_engine.py holds the code to that)."""
+
+
 class TimedPostgresEngine(PostgresEngine):
     def __init__(
         self, dsn: str, *, statement_timeout_ms: int, acquire_timeout_ms: int, **kwargs: Any
@@ -48,6 +56,7 @@ class TimedPostgresEngine(PostgresEngine):
         return size - self.pool.get_idle_size(), size
 
     async def start_connection_pool(self, **kwargs: Any) -> None:
+        kwargs.setdefault("reset", keep_session)
         await super().start_connection_pool(**kwargs)
         if self.pool and not isinstance(self.pool, _TimedPool):
             self.pool = _TimedPool(self.pool, self.acquire_timeout)

@@ -102,8 +102,13 @@ def _check_session_csrf(
         raise PermissionDeniedException("CSRF token verification failed")
 
 
-def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Refuse callers whose role the handler does not list: 401 anonymous, 403 other roles."""
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Refuse callers whose role the handler does not list: 401 anonymous, 403 other roles.
+
+    A coroutine although it awaits nothing: Litestar runs a plain-function guard in a worker
+    thread, a hop there and back on every request."""
     allowed: Iterable[str] | None = handler.opt.get("access")
     if allowed is None:
         raise PermissionDeniedException(f"no access rule declared for {handler.handler_name}")

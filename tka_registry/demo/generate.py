@@ -18,7 +18,7 @@ from tka_registry.accounts.passwords import hash_password
 from tka_registry.accounts.roles import Actor, Role
 from tka_registry.accounts.tables import Account
 from tka_registry.audit.service import record
-from tka_registry.db import write_transaction
+from tka_registry.db import refresh_statistics, write_transaction
 from tka_registry.demo.people import BIRTH_PLACES, EMPLOYERS, NAMES, NATIONALITY_WEIGHTS, STREETS
 from tka_registry.employers.tables import Employer
 from tka_registry.permits.current import refresh_current_permits
@@ -213,6 +213,7 @@ async def load_demo_data(
                 "permits": summary.permits,
             },
         )
+    await refresh_statistics(Worker._meta.db, summary.workers)
     return summary
 
 

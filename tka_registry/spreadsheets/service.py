@@ -26,7 +26,7 @@ from piccolo.table import Table
 
 from tka_registry.accounts.roles import Actor
 from tka_registry.audit.service import record
-from tka_registry.db import is_sqlite, write_transaction
+from tka_registry.db import is_sqlite, refresh_statistics, write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.permits.current import refresh_current_permits
 from tka_registry.permits.service import permit_chain
@@ -135,6 +135,7 @@ async def import_workers(
             if report.counts["imported"] or report.counts["updated"]:
                 async with write_transaction(engine):
                     await _record_summary(actor, report)
+            await refresh_statistics(engine, report.counts["imported"] + report.counts["updated"])
             return report
         try:
             async with write_transaction(engine):
@@ -148,6 +149,8 @@ async def import_workers(
             report.committed = True
         except _RollBack:
             pass
+    if report.committed:
+        await refresh_statistics(engine, report.counts["imported"] + report.counts["updated"])
     return report
 
 
