@@ -189,7 +189,7 @@ def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSumm
         state = state_of(
             row, today=today, settings=settings, prefix="permit_", stay_from=row["stay_from"]
         )
-        current = CurrentPermit.model_construct(
+        current = CurrentPermit(
             id=row["permit_id"],
             number=row["permit_number"],
             kind=row["permit_kind"],
@@ -200,8 +200,7 @@ def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSumm
             days_to_expiry=state.days_to_expiry,
             overstay_days=state.overstay_days,
         )
-    # Rows come from the database as typed values: no validation per row (it dominated a page).
-    return WorkerSummary.model_construct(
+    return WorkerSummary(
         id=row["id"],
         full_name=row["full_name"],
         sex=row["sex"],
@@ -257,4 +256,5 @@ async def list_workers(
     else:  # past the last page: the count alone
         total = (await Worker.raw(f"SELECT ({count_sql}) AS n", *arguments))[0]["n"]
     items = [_summary(row, today, settings) for row in rows]
-    return Page[WorkerSummary](items=items, total=total, limit=limit, offset=offset)
+    # Rows come from the database as typed values: nothing to validate per row.
+    return Page[WorkerSummary].model_construct(items=items, total=total, limit=limit, offset=offset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -90,7 +91,11 @@ class WorkerPatch(BaseModel):
     employer_id: int | None = None
 
 
-class CurrentPermit(BaseModel):
+# The list's rows are plain dataclasses, not pydantic models: they are built from typed database
+# rows (nothing to validate) and a page of 50 built as models cost 0.3 ms, a third of the
+# worker list's own CPU (bench/bench_workers.py).
+@dataclass(frozen=True, slots=True)
+class CurrentPermit:
     """The worker's current permit and its state today (permits.state)."""
 
     id: int
@@ -104,7 +109,8 @@ class CurrentPermit(BaseModel):
     overstay_days: int
 
 
-class WorkerSummary(BaseModel):
+@dataclass(frozen=True, slots=True)
+class WorkerSummary:
     """A worker as a list row."""
 
     id: int
