@@ -41,6 +41,7 @@ from tka_registry.intelligence.web import IntelligencePages
 from tka_registry.intelligence.web_overstays import OverstayPages
 from tka_registry.listeners import connect_areas
 from tka_registry.notifications.schedule import outbox_sender
+from tka_registry.pagination import TYPE_ENCODERS
 from tka_registry.permits.api import PermitController, VisaIndexController
 from tka_registry.permits.service import visa_index_names
 from tka_registry.rules.calendar import utc_now
@@ -142,6 +143,7 @@ def create_app(
 
     app = Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files(), api_viewer_assets()],
+        type_encoders=TYPE_ENCODERS,
         lifespan=[database, read_sealer, *scheduled_alerts(settings, clock), *background],
         state=State(
             {
