@@ -3,6 +3,7 @@ while nothing leaves session state on a connection, which these tests hold the c
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.conftest import ENGINE
 from tka_registry.db import BULK_ROWS, engine_for, refresh_statistics
-from tka_registry.postgres_engine import TimedPostgresEngine
+from tka_registry.postgres_engine import ReturningTransaction, TimedPostgresEngine
 from tka_registry.workers.tables import Worker
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tka_registry"
@@ -102,3 +103,36 @@ async def test_a_bulk_load_refreshes_the_planner_statistics_and_a_small_one_does
     assert await _analyzed() == before
     await refresh_statistics(engine, BULK_ROWS)
     assert await _analyzed() == before + 1
+
+
+class _CommitCancelled(ReturningTransaction):
+    """A transaction whose task is cancelled while COMMIT is on its way."""
+
+    async def commit(self) -> None:
+        raise asyncio.CancelledError
+
+
+class _BeginCancelled(ReturningTransaction):
+    async def begin(self) -> None:
+        raise asyncio.CancelledError
+
+
+@pytest.mark.skipif(ENGINE != "postgres", reason="the PostgreSQL pool")
+@pytest.mark.parametrize("transaction", [_CommitCancelled, _BeginCancelled])
+async def test_a_transaction_cancelled_in_begin_or_commit_gives_its_connection_back(
+    db: str, transaction: type[ReturningTransaction]
+) -> None:
+    engine = engine_for(db, statement_timeout_ms=30_000)
+    assert isinstance(engine, TimedPostgresEngine)
+    await engine.start_connection_pool(min_size=1, max_size=1)
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            async with transaction(engine=engine):
+                await engine.run_ddl("SELECT 1")
+        # The pool's one connection is free again (Piccolo's own transaction kept it).
+        async with asyncio.timeout(5):
+            async with engine.pool.acquire() as connection:
+                assert not connection.is_in_transaction()
+    finally:
+        async with asyncio.timeout(5):
+            await engine.close_connection_pool()

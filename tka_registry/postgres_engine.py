@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 
 class _TimedPool:
@@ -29,6 +29,49 @@ async def keep_session(connection: Any) -> None:
     ``UNLISTEN *`` and ``pg_advisory_unlock_all()``: a round trip on every release, inside the
     request, undoing session state the registry never sets (its settings are ``SET LOCAL``, its
     locks ``pg_advisory_xact_lock``; tests/test_postgres_engine.py holds the code to that)."""
+
+
+class ReturningTransaction(PostgresTransaction):
+    """Piccolo's transaction, but its connection goes back to the pool whatever happens.
+
+    Piccolo releases the connection after a successful commit or rollback only: a task
+    cancelled during ``BEGIN``, ``COMMIT`` or ``ROLLBACK`` (a client that went away, the read
+    sealer stopped at shutdown) kept its connection for ever, and the pool's ``close`` then
+    waited for it for ever. asyncpg rolls back whatever is left open when it takes a
+    connection back."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            await self._give_back()
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+    async def _give_back(self) -> None:
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
 
 
 class TimedPostgresEngine(PostgresEngine):
@@ -54,6 +97,9 @@ class TimedPostgresEngine(PostgresEngine):
             return 0, 0
         size = self.pool.get_size()
         return size - self.pool.get_idle_size(), size
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return ReturningTransaction(engine=self, allow_nested=allow_nested)
 
     async def start_connection_pool(self, **kwargs: Any) -> None:
         kwargs.setdefault("reset", keep_session)
