@@ -83,6 +83,11 @@ class ImportReport:
     def rejected_lines(self) -> list[int]:
         return [row.line for row in self.rows if row.outcome == "rejected"]
 
+    @property
+    def changed(self) -> int:
+        """Workers the import added or updated."""
+        return self.counts["imported"] + self.counts["updated"]
+
     def add(self, row: RowReport) -> None:
         self.counts[row.outcome] += 1
         if len(self.rows) < REPORT_LIMIT:
@@ -132,25 +137,24 @@ async def import_workers(
                 async with write_transaction(engine):
                     await _import_batch(actor, batch, opened, registry, settings, today, now, note)
             report.committed = True
-            if report.counts["imported"] or report.counts["updated"]:
+            if report.changed:
                 async with write_transaction(engine):
                     await _record_summary(actor, report)
-            await refresh_statistics(engine, report.counts["imported"] + report.counts["updated"])
-            return report
-        try:
-            async with write_transaction(engine):
-                await _import_pipelined(
-                    actor, batches, opened, registry, settings, today, now, note
-                )
-                if dry_run or report.counts["rejected"]:
-                    raise _RollBack
-                if report.counts["imported"] or report.counts["updated"]:
-                    await _record_summary(actor, report)
-            report.committed = True
-        except _RollBack:
-            pass
+        else:
+            try:
+                async with write_transaction(engine):
+                    await _import_pipelined(
+                        actor, batches, opened, registry, settings, today, now, note
+                    )
+                    if dry_run or report.counts["rejected"]:
+                        raise _RollBack
+                    if report.changed:
+                        await _record_summary(actor, report)
+                report.committed = True
+            except _RollBack:
+                pass
     if report.committed:
-        await refresh_statistics(engine, report.counts["imported"] + report.counts["updated"])
+        await refresh_statistics(engine, report.changed)
     return report
 
 
