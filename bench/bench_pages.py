@@ -49,7 +49,7 @@ from lean_http import LeanClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from bench_workers import free_port, summary, timings, tka  # noqa: E402
+from bench_workers import free_port, summary, timings, tka, wait_for  # noqa: E402
 
 POSTGRES = os.environ.get("TKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench password 1"  # noqa: S105 (a throwaway database)
@@ -73,14 +73,7 @@ app = Litestar([page])
 
 async def wait_until_up(base: str, path: str = "/health") -> None:
     async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-        for _ in range(1800):  # a loaded machine may take minutes to start a server
-            try:
-                if (await http.get(path)).status_code < 500:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{base} did not start")
+        await wait_for(http, path)
 
 
 CPU_CGROUPS = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, where the machine has it

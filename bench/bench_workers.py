@@ -196,12 +196,14 @@ def start(command: list[str], env: dict[str, str], cwd: Path | None = None) -> t
 
 
 async def wait_for(http: httpx.AsyncClient, path: str) -> None:
-    for _ in range(1200):  # a loaded machine may take a minute to start a server
+    """Until ``path`` answers below 500: a loaded machine may take minutes to start a server."""
+    for _ in range(1800):
         try:
-            if (await http.get(path)).status_code == 200:
+            if (await http.get(path)).status_code < 500:
                 return
         except httpx.TransportError:
-            await asyncio.sleep(0.1)
+            pass
+        await asyncio.sleep(0.1)
     raise RuntimeError(f"{http.base_url} did not start")
 
 
