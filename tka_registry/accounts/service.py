@@ -17,6 +17,7 @@ from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.employers.tables import Employer
 from tka_registry.errors import Conflict, InvalidInput
+from tka_registry.raw_reads import fetch_rows
 from tka_registry.rules.calendar import jakarta_today
 
 
@@ -173,8 +174,9 @@ async def actor_for_token(
 ) -> Actor | None:
     """The account behind an unexpired, unrevoked token of ``kind`` of an active account, else
     None. With ``idle``, a token unused for that long is refused too (page sessions)."""
-    # Fixed SQL: every API request runs it, so it skips the query builder.
-    rows = await AccessToken.raw(
+    # Fixed SQL: every API request runs it, so it skips the query builder (raw_reads).
+    rows = await fetch_rows(
+        AccessToken,
         "SELECT a.id, a.email, a.role, a.employer, a.is_active, t.created_at, t.last_seen_at"
         " FROM access_token t JOIN account a ON a.id = t.account"
         " WHERE t.token_hash = {} AND t.kind = {} AND t.expires_at > {} AND t.revoked_at IS NULL",

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from tka_registry.accounts.auth import access
 from tka_registry.accounts.roles import OFFICE_ROLES, READERS, Role
 from tka_registry.audit.service import record_read
-from tka_registry.dependencies import CurrentActor, Now, SettingsDep, Today
+from tka_registry.dependencies import CallDep, CurrentActor, Now, SettingsDep, Today
 from tka_registry.errors import InvalidInput
 from tka_registry.intelligence.api import checked_purpose
 from tka_registry.pagination import MAX_LIMIT, Page
@@ -44,9 +44,7 @@ class WorkerController(Controller):
     @get("/", opt=access(*READERS))
     async def list_workers(
         self,
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
+        call: CallDep,
         nationality: FromQuery[str | None] = None,
         employer_id: FromQuery[int | None] = None,
         regency: FromQuery[str | None] = None,
@@ -68,11 +66,16 @@ class WorkerController(Controller):
             q=q,
         )
         page = await list_workers(
-            actor, filters, limit=limit, offset=offset, today=today, settings=settings
+            call.actor,
+            filters,
+            limit=limit,
+            offset=offset,
+            today=call.today,
+            settings=call.settings,
         )
-        if actor.role == Role.INTELLIGENCE:
+        if call.actor.role == Role.INTELLIGENCE:
             await record_read(
-                actor, "intelligence.query", "worker", "", {"filters": filters.__dict__}
+                call.actor, "intelligence.query", "worker", "", {"filters": filters.__dict__}
             )
         return page
 
@@ -80,14 +83,15 @@ class WorkerController(Controller):
     async def read(
         self,
         worker_id: FromPath[int],
-        actor: CurrentActor,
-        settings: SettingsDep,
-        today: Today,
+        call: CallDep,
         purpose: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> WorkerOut:
         """A worker with passports and permits. The intelligence role states a ``purpose``."""
+        actor = call.actor
         reason = checked_purpose(purpose or "") if actor.role == Role.INTELLIGENCE else None
-        worker = await service.get_worker(actor, worker_id, settings=settings, today=today)
+        worker = await service.get_worker(
+            actor, worker_id, settings=call.settings, today=call.today
+        )
         if reason is not None:
             await record_read(actor, "intelligence.view", "worker", worker_id, {"purpose": reason})
         return worker

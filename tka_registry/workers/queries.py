@@ -21,6 +21,7 @@ from tka_registry.permits.state import (
     status_condition,
     worker_valid_on,
 )
+from tka_registry.raw_reads import Row, fetch_rows
 from tka_registry.rules.nationality import (
     UnknownNationality,
     canonical_nationality,
@@ -34,6 +35,8 @@ from tka_registry.workers.tables import Worker
 # The first day of the worker's unbroken stay (permits.current keeps it;
 # permits.state.coverage_from).
 STAY_FROM = "w.permit_valid_from"
+# Built once: ``Page[WorkerSummary]`` looks the generic up in pydantic's cache on every use.
+WORKER_PAGE = Page[WorkerSummary]
 # Statuses of the worker's current permit (permits.state), "valid" for active or expiring (in
 # force: the same count as every statistic), and "none" for a worker without a permit.
 VALID = "valid"
@@ -183,7 +186,7 @@ def from_clause(*sql: str) -> str:
     return " ".join(parts)
 
 
-def _summary(row: dict[str, Any], today: date, settings: Settings) -> WorkerSummary:
+def _summary(row: Row, today: date, settings: Settings) -> WorkerSummary:
     current = None
     if row["permit_id"] is not None:
         state = state_of(
@@ -234,7 +237,8 @@ async def list_workers(
     # the index cannot serve makes the planner collect the matches first (146 ms); only a
     # search that matches nearly everyone pays (bench/bench_search.py).
     order = "w.name_folded || ''" if filters.q else "w.name_folded"
-    rows = await Worker.raw(
+    rows = await fetch_rows(
+        Worker,
         f"SELECT ({count_sql}) AS total_count,"
         " w.id, w.full_name, w.sex, w.date_of_birth, w.nationality, w.regency,"
         " w.position, w.employer, p.id AS permit_id, p.number AS permit_number,"
@@ -254,7 +258,7 @@ async def list_workers(
     elif offset == 0:
         total = 0
     else:  # past the last page: the count alone
-        total = (await Worker.raw(f"SELECT ({count_sql}) AS n", *arguments))[0]["n"]
+        total = (await fetch_rows(Worker, f"SELECT ({count_sql}) AS n", *arguments))[0]["n"]
     items = [_summary(row, today, settings) for row in rows]
     # Rows come from the database as typed values: nothing to validate per row.
-    return Page[WorkerSummary].model_construct(items=items, total=total, limit=limit, offset=offset)
+    return WORKER_PAGE.model_construct(items=items, total=total, limit=limit, offset=offset)
