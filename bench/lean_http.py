@@ -33,6 +33,8 @@ class _Parsing:
         self.headers: dict[str, str] = {}
         self.body: list[bytes] = []
         self.done = False
+        self.keep_alive = False
+        self.parser = httptools.HttpResponseParser(self)
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
@@ -41,6 +43,9 @@ class _Parsing:
         self.body.append(body)
 
     def on_message_complete(self) -> None:
+        # Asked here: once feed_data returns, httptools answers False whatever the headers said,
+        # and the client opened a new connection for every request.
+        self.keep_alive = self.parser.should_keep_alive()
         self.done = True
 
 
@@ -80,13 +85,13 @@ class LeanClient:
             lines.append(f"Content-Length: {len(body)}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         parsing = _Parsing()
-        parser = httptools.HttpResponseParser(parsing)
+        parser = parsing.parser
         while not parsing.done:
             chunk = await reader.read(65536)
             if not chunk:
                 await self.aclose()
                 raise ConnectionError(f"{method} {path}: the server closed the connection")
             parser.feed_data(chunk)
-        if not parser.should_keep_alive():
+        if not parsing.keep_alive:
             await self.aclose()
         return Answer(parser.get_status_code(), b"".join(parsing.body), parsing.headers)
