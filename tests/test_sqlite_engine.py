@@ -143,3 +143,42 @@ async def test_another_process_holding_the_file_makes_writes_wait_not_the_loop(
     await asyncio.wait_for(asyncio.gather(write, inside), timeout=10)
     assert (await engine.run_ddl("SELECT n FROM counter WHERE id = 1"))[0]["n"] == 111
     await engine.close_connections()
+
+
+async def test_a_point_read_sees_each_commit_at_once_without_a_reader(
+    engine: PooledSQLiteEngine,
+) -> None:
+    """The token lookup reads on the loop's thread: it opens no reader, and a revocation
+    committed a moment before is what it sees."""
+    query = "SELECT n FROM counter WHERE id = ?"
+    assert await engine.read_point(query, [1]) == [{"n": 0}]
+    async with write_transaction(engine):
+        await engine.run_ddl("UPDATE counter SET n = 5 WHERE id = 1")
+        # Inside someone else's open write, the last committed value (WAL).
+        assert await engine.read_point(query, [1]) == [{"n": 0}]
+    assert await engine.read_point(query, [1]) == [{"n": 5}]
+    here = engine._here()
+    assert here.readers_open == 0
+    await engine.close_connections()
+    assert here.point_reader is not None
+    with pytest.raises(sqlite3.ProgrammingError):  # closed with the rest
+        here.point_reader.execute("SELECT 1")
+
+
+async def test_a_point_read_of_a_busy_file_waits_on_a_reader(tmp_path: Path) -> None:
+    """Without WAL (or in its rare recovery) a read can meet another connection's lock: the
+    loop's thread must not wait for it, a reader does, as SQLite's busy handler would."""
+    path = tmp_path / "journal.sqlite3"
+    engine = PooledSQLiteEngine(path=str(path), timeout=30, readers=1)
+    await engine.run_ddl("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    await engine.run_ddl("INSERT INTO counter (id, n) VALUES (1, 3)")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    read = asyncio.create_task(engine.read_point("SELECT n FROM counter WHERE id = ?", [1]))
+    await asyncio.sleep(0.3)
+    assert not read.done()  # waiting, and the loop is free meanwhile (this test runs on it)
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(read, timeout=10) == [{"n": 3}]
+    assert engine._here().readers_open == 1
+    await engine.close_connections()

@@ -20,6 +20,8 @@ from typing import Any, cast
 
 from piccolo.table import Table
 
+from tka_registry.sqlite_engine import PooledSQLiteEngine
+
 Row = Mapping[str, Any]
 
 
@@ -35,8 +37,13 @@ def native_sql(sql: str, engine_type: str) -> tuple[str, int]:
     return "".join(numbered) + pieces[-1], count
 
 
-async def fetch_rows(table: type[Table], sql: str, *arguments: Any) -> Sequence[Row]:
-    """The rows of the read statement ``sql`` on ``table``'s engine, one value per ``{}``."""
+async def fetch_rows(
+    table: type[Table], sql: str, *arguments: Any, point: bool = False
+) -> Sequence[Row]:
+    """The rows of the read statement ``sql`` on ``table``'s engine, one value per ``{}``.
+
+    ``point`` says the statement reads a few rows by a unique key: SQLite then runs it on the
+    event loop's thread (PooledSQLiteEngine.read_point) instead of a reader's."""
     engine: Any = table._meta.db
     text, expected = native_sql(sql, engine.engine_type)
     if expected != len(arguments):
@@ -47,6 +54,8 @@ async def fetch_rows(table: type[Table], sql: str, *arguments: Any) -> Sequence[
             rows = await engine._run_in_existing_connection(
                 transaction.connection, text, list(arguments)
             )
+        elif point and isinstance(engine, PooledSQLiteEngine):
+            rows = await engine.read_point(text, list(arguments))
         else:
             rows = await engine._run_in_new_connection(text, list(arguments))
     elif transaction:

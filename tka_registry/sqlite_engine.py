@@ -9,7 +9,9 @@ with sleeps, and the p99 of a request grew to seconds. Here, per event loop:
   event loop's own thread (:class:`InlineWriter`);
 - at most ``readers`` reader connections for statements that only read, outside transactions;
   in WAL mode they read beside the writer, and a read waits for a free reader rather than
-  opening more.
+  opening more;
+- one point reader for reads of a few rows by a unique key (:meth:`read_point`), on the event
+  loop's own thread like the writer.
 
 A reader's statement is one trip to its connection's thread (``execute_fetchall``). The writer
 makes none: a write transaction holds the writer across all its statements, and on a busy event
@@ -116,6 +118,7 @@ class _Connections:
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     writer: InlineWriter | None = None
     idle_readers: list[Connection] = field(default_factory=list)
+    point_reader: sqlite3.Connection | None = None
     readers_open: int = 0
     reader_freed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -249,6 +252,26 @@ class PooledSQLiteEngine(SQLiteEngine):
         finally:
             await self._forget_reader(connections)
 
+    # Point reads --------------------------------------------------------------------------
+
+    async def read_point(self, query: str, args: list[Any]) -> Any:
+        """A read of a few rows by a unique key (the token lookup of every request), on the
+        event loop's own thread: a reader's trip to its thread costs about 70 us, the read 6 us.
+        In WAL mode a read waits for no lock; should the file answer busy all the same, the read
+        goes to a reader, which waits as SQLite does."""
+        connections = self._here()
+        if connections.point_reader is None:
+            options = dict(self.connection_kwargs)
+            options.pop("timeout", None)
+            connections.point_reader = sqlite3.connect(**options, timeout=0)
+            connections.point_reader.row_factory = dict_factory
+        try:
+            return connections.point_reader.execute(query, args).fetchall()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+                raise
+        return await self._read(query, args)
+
     # Piccolo's entry points ---------------------------------------------------------------
 
     async def _run_in_new_connection(
@@ -289,6 +312,8 @@ class PooledSQLiteEngine(SQLiteEngine):
             return
         for connection in connections.idle_readers:
             await connection.close()
+        if connections.point_reader is not None:
+            connections.point_reader.close()
         async with connections.write_lock:
             if connections.writer is not None:
                 await connections.writer.close()

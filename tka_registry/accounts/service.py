@@ -183,6 +183,7 @@ async def actor_for_token(
         token_digest(token),
         kind,
         now,
+        point=True,  # by the token's unique hash
     )
     if not rows or not rows[0]["is_active"]:
         return None
