@@ -24,6 +24,7 @@ from tka_registry.permits.state import (
     PermitStatus,
     coverage_from,
     in_force_on,
+    list_standing,
     permit_in_force_on,
     state_of,
     status_condition,
@@ -231,12 +232,13 @@ async def test_every_worker_is_valid_alike_on_the_copy_the_history_and_the_list(
     window = settings.extension_window_days
     for today in [day for day in boundary_days(settings) if day >= WRITTEN_ON]:
         # Python: the worker's standing, its stay counted from coverage_from.
-        standing = {}
+        standing, stay_from_of = {}, {}
         for worker_id, row in current.items():
             previous = by_id.get(row["supersedes"]) if row["supersedes"] else None
             stay_from = coverage_from(
                 valid_from=row["valid_from"], issued_on=row["issued_on"], previous=previous
             )
+            stay_from_of[worker_id] = stay_from
             standing[worker_id] = state_of(
                 row,
                 today=today,
@@ -244,6 +246,16 @@ async def test_every_worker_is_valid_alike_on_the_copy_the_history_and_the_list(
                 stay_from=None if row["revoked_on"] else stay_from,
             )
         valid = {worker_id for worker_id, state in standing.items() if state.in_force}
+        # A list row's standing: the same status, days to expiry and overstay.
+        for worker_id, row in current.items():
+            state = standing[worker_id]
+            shown = list_standing(
+                row,
+                today=today,
+                settings=settings,
+                stay_from=None if row["revoked_on"] else stay_from_of[worker_id],
+            )
+            assert shown == (state.status, state.days_to_expiry, state.overstay_days), today
         # Python over the history: some permit of the worker in force that day.
         held = {
             row["worker"]

@@ -17,7 +17,7 @@ from tka_registry.errors import InvalidInput
 from tka_registry.pagination import Page
 from tka_registry.permits.state import (
     PermitStatus,
-    state_of,
+    list_standing,
     status_condition,
     worker_valid_on,
 )
@@ -189,7 +189,7 @@ def from_clause(*sql: str) -> str:
 def _summary(row: Row, today: date, settings: Settings) -> WorkerSummary:
     current = None
     if row["permit_id"] is not None:
-        state = state_of(
+        status, days_to_expiry, overstay_days = list_standing(
             row, today=today, settings=settings, prefix="permit_", stay_from=row["stay_from"]
         )
         current = CurrentPermit(
@@ -199,9 +199,9 @@ def _summary(row: Row, today: date, settings: Settings) -> WorkerSummary:
             visa_index=row["permit_visa_index"],
             valid_from=row["permit_valid_from"],
             expires_on=row["permit_expires_on"],
-            status=state.status,
-            days_to_expiry=state.days_to_expiry,
-            overstay_days=state.overstay_days,
+            status=status,
+            days_to_expiry=days_to_expiry,
+            overstay_days=overstay_days,
         )
     return WorkerSummary(
         id=row["id"],
