@@ -109,6 +109,25 @@ class PermitState:
         return self.overstay.faces_deportation
 
 
+def _status_of(
+    valid_from: date,
+    expires_on: date,
+    revoked_on: date | None,
+    is_current: bool,
+    today: date,
+    settings: Settings,
+) -> PermitStatus:
+    """rules.permit_status of a permit's columns, with the office's extension window."""
+    return rules.permit_status(
+        valid_from=valid_from,
+        expires_on=expires_on,
+        today=today,
+        revoked=revoked_on is not None,
+        superseded=not is_current,
+        extension_window_days=settings.extension_window_days,
+    )
+
+
 def permit_state(
     *,
     valid_from: date,
@@ -125,14 +144,7 @@ def permit_state(
     worker who left after the permit began overstays nothing (the sponsor reported the
     departure; UU 6/2011 art. 71).
     """
-    status = rules.permit_status(
-        valid_from=valid_from,
-        expires_on=expires_on,
-        today=today,
-        revoked=revoked_on is not None,
-        superseded=not is_current,
-        extension_window_days=settings.extension_window_days,
-    )
+    status = _status_of(valid_from, expires_on, revoked_on, is_current, today, settings)
     departed = departed_on is not None and departed_on >= valid_from
     overstay = NO_OVERSTAY
     if status == PermitStatus.EXPIRED and not departed:
@@ -192,14 +204,9 @@ def list_standing(
     expiry and the overstay days, the same answers without building the whole state (its fine
     and deportation), 1 us a row against 2.3 us: 50 rows a page, on every page."""
     expires_on = row[prefix + "expires_on"]
-    status = rules.permit_status(
-        valid_from=stay_from or row[prefix + "valid_from"],
-        expires_on=expires_on,
-        today=today,
-        revoked=row[prefix + "revoked_on"] is not None,
-        superseded=not row[prefix + "is_current"],
-        extension_window_days=settings.extension_window_days,
-    )
+    valid_from = stay_from or row[prefix + "valid_from"]
+    revoked_on, is_current = row[prefix + "revoked_on"], row[prefix + "is_current"]
+    status = _status_of(valid_from, expires_on, revoked_on, is_current, today, settings)
     overstay = rules.overstay_days(expires_on, today) if status == PermitStatus.EXPIRED else 0
     return status, rules.days_to_expiry(expires_on, today), overstay
 
