@@ -156,21 +156,23 @@ async def test_refusal_names_every_unmet_rule(client, officer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("funds", "reason_part"),
+    ("funds", "indonesian", "english"),
     [
-        ("-5000", "negatif"),
-        ("dua milyar", "angka"),
-        ("10000000000000000", "besar"),
-        (-1, "negatif"),
+        ("-5000", "negatif", "negative"),
+        ("dua milyar", "angka", "a number"),
+        ("10000000000000000", "besar", "large"),
+        (-1, "negatif", "negative"),
     ],
 )
-async def test_bad_amounts_are_field_errors(client, officer, funds, reason_part) -> None:
+async def test_bad_amounts_are_field_errors(client, officer, funds, indonesian, english) -> None:
+    """In English as every API reason, with the Indonesian wording beside it."""
     response = await client.post(
         "/api/v1/second-home", json=case_body(funds_idr=funds), headers=officer
     )
     assert response.status_code == 422, response.text
-    assert response.json()["errors"][0]["field"] == "funds_idr"
-    assert reason_part in response.json()["errors"][0]["reason"]
+    error = response.json()["errors"][0]
+    assert error["field"] == "funds_idr"
+    assert english in error["reason"] and indonesian in error["message_id"]
 
 
 async def test_future_dates_and_a_missing_application_date(client, officer) -> None:

@@ -47,9 +47,12 @@ def permit_end(issued_on: date, stay_years: int, passport_expires_on: date | Non
     return min(end, passport_expires_on) if passport_expires_on else end
 
 
-def refusal(outcomes: list[rules.RuleOutcome], language: str) -> DomainError:
-    """The 422 naming each unmet rule with the figure it compared."""
-    return InvalidInput.of([FieldProblem(o.rule_id, o.message(language)) for o in outcomes])
+def refusal(outcomes: list[rules.RuleOutcome]) -> DomainError:
+    """The 422 naming each unmet rule with the figure it compared: in English, as the API
+    answers, and in Indonesian beside it (``message_id``) for the API and the pages."""
+    return InvalidInput.of(
+        [FieldProblem(o.rule_id, o.message_en, message_id=o.message_id) for o in outcomes]
+    )
 
 
 async def _issue(
@@ -156,7 +159,7 @@ async def decide_case(
         if data.approve:
             failed = rules.unmet(read.outcomes(facts, settings))
             if failed:
-                raise refusal(failed, settings.language)
+                raise refusal(failed)
             issued = await _approve(
                 actor, facts, decided_on, settings=settings, today=today, now=now
             )

@@ -10,7 +10,7 @@ from tka_registry.accounts.roles import Actor
 from tka_registry.applications import tracking
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
-from tka_registry.errors import Conflict, DomainError, InvalidInput, NotFound
+from tka_registry.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from tka_registry.pagination import Page
 from tka_registry.rules import second_home as rules
 from tka_registry.rules.calendar import jakarta_today
@@ -49,15 +49,16 @@ def register_number(year: int, case_id: int) -> str:
     return f"RK-PLB-{year}-{case_id:06d}"
 
 
-def parse_funds(value: RupiahAmount | None, settings: Settings) -> int | None:
-    """Whole rupiah from the typed amount; negative, non-numeric or absurd is a field error."""
+def parse_funds(value: RupiahAmount | None) -> int | None:
+    """Whole rupiah from the typed amount; negative, non-numeric or absurd is a field error,
+    worded in English and Indonesian (``message_id``) as the rule words it."""
     if value is None:
         return None
     try:
         return rules.parse_rupiah(str(value))
     except rules.InvalidAmount as invalid:
-        message = invalid.message_en if settings.language == "en" else invalid.message_id
-        raise InvalidInput("funds_idr", message) from None
+        problem = FieldProblem("funds_idr", invalid.message_en, message_id=invalid.message_id)
+        raise InvalidInput.of([problem]) from None
 
 
 # Refusals of a day in the future, by field (catalogue ids): a person's as the worker register's.
@@ -153,7 +154,7 @@ async def create_case(
     actor: Actor, data: CaseIn, *, settings: Settings, today: date, now: datetime
 ) -> CaseOut:
     """Enter a case as a draft (or submitted): it may fail rules; approval checks them."""
-    funds = parse_funds(data.funds_idr, settings)
+    funds = parse_funds(data.funds_idr)
     _check_past("application_date", data.application_date, today)
     async with write_transaction(SecondHomeCase._meta.db):
         principal_id = await _person(
@@ -202,7 +203,7 @@ async def update_case(
     if changes.get("application_date"):
         _check_past("application_date", changes["application_date"], today)
     if "funds_idr" in changes:
-        changes["funds_idr"] = parse_funds(data.funds_idr, settings)
+        changes["funds_idr"] = parse_funds(data.funds_idr)
     async with write_transaction(SecondHomeCase._meta.db):
         before = await open_case_row(case_id, now)
         if data.submit:

@@ -14,8 +14,8 @@ from typing import Any
 from litestar import Request
 from pydantic import ValidationError
 
-from tka_registry.errors import DomainError
-from tka_registry.web.i18n import Gettext
+from tka_registry.errors import DomainError, FieldProblem
+from tka_registry.web.i18n import Gettext, PageGettext
 from tka_registry.web.layout import N_
 
 FormErrors = dict[str, str]
@@ -148,6 +148,15 @@ def validation_problems(error: ValidationError, _: Gettext) -> FormErrors:
     return problems
 
 
+def _in_language(problem: FieldProblem, _: Gettext) -> str:
+    """A problem's reason in the page's language: the service's own Indonesian wording where it
+    gave one (``message_id``), else the catalogue id translated and filled in."""
+    if problem.message_id:
+        indonesian = isinstance(_, PageGettext) and _.language == "id"
+        return problem.message_id if indonesian else problem.reason
+    return _(problem.catalogue_id, **problem.values)
+
+
 def domain_problems(
     error: DomainError, _: Gettext | None = None, labels: Mapping[str, str] | None = None
 ) -> FormErrors:
@@ -161,7 +170,7 @@ def domain_problems(
         if _ is None:
             problems[problem.field] = problem.reason
             continue
-        reason = _(problem.catalogue_id, **problem.values)
+        reason = _in_language(problem, _)
         location = tuple(int(part) if part.isdigit() else part for part in problem.field.split("."))
         name = (labels or {}).get(problem.field) or field_name(location, _)
         problems[problem.field] = (

@@ -65,15 +65,23 @@ def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return default if default in LANGUAGES else LANGUAGES[0]
 
 
-def translator(connection: ASGIConnection[Any, Any, Any, Any]) -> Gettext:
-    """``_(message, **values)`` for text built in Python: translated, then ``%(name)s``-filled."""
-    catalogue = translations(language_of(connection))
+class PageGettext:
+    """``_(message, **values)`` of one page language: translated, then ``%(name)s``-filled.
+    It knows its ``language``, for a service's text worded in both languages already
+    (``errors.FieldProblem.message_id``)."""
 
-    def gettext(message: str, **values: Any) -> str:
-        text = catalogue.gettext(message)
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._catalogue = translations(language)
+
+    def __call__(self, message: str, **values: Any) -> str:
+        text = self._catalogue.gettext(message)
         return text % values if values else text
 
-    return gettext
+
+def translator(connection: ASGIConnection[Any, Any, Any, Any]) -> PageGettext:
+    """``_(message, **values)`` for text built in Python, in the page's language."""
+    return PageGettext(language_of(connection))
 
 
 __all__ = [
@@ -81,6 +89,7 @@ __all__ = [
     "LANGUAGE_COOKIE",
     "LANGUAGE_NAMES",
     "Gettext",
+    "PageGettext",
     "language_of",
     "translations",
     "translator",
