@@ -48,8 +48,9 @@ class Call:
 
 def provide_call(request: Request[Any, Any, Any]) -> Call:
     """All four from the request itself, not from the named dependencies above: Litestar
-    resolves a handler's independent dependencies in an anyio task group (a task each, about
-    0.1 ms a request), and one dependency with none of its own is simply awaited."""
+    resolves a handler's independent dependencies in an anyio task group (a task each: 5 % of
+    the worker list's CPU under py-spy), and one dependency with none of its own is simply
+    awaited."""
     state = request.app.state
     now = state.clock()
     return Call(
