@@ -13,9 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.alerts.smtp_sink import free_port
-from tests.applications.conftest import Office, office, worker_with_permit  # noqa: F401
+from tests.applications.conftest import (  # noqa: F401
+    Office,
+    office,
+    submitted_itas,
+    worker_with_permit,
+)
 from tests.conftest import NOW
-from tests.factories import created
+from tests.factories import account, bearer, created
 from tka_registry.notifications.delivery import backoff, deliver_due
 from tka_registry.notifications.tables import Notification
 from tka_registry.settings import Settings, load_settings
@@ -126,3 +131,55 @@ async def test_a_refused_decision_queues_nothing(client, office, settings) -> No
     assert refused.status_code in (400, 422)
     kinds = [row["kind"] for row in await Notification.select(Notification.kind)]
     assert kinds == ["submission"]
+
+
+async def test_a_take_over_mails_the_officer_who_had_the_case_once(
+    client,
+    office,  # noqa: F811
+    settings,
+    smtp_server,
+) -> None:
+    """An absent officer learns from their mail that a colleague took their case over (and
+    that only the colleague can decide it now); taking a free case or giving one back mails
+    nobody."""
+    case_id = await submitted_itas(client, office)
+    rina_email, budi_email = await account("officer"), await account("officer")
+    rina, budi = await bearer(client, rina_email), await bearer(client, budi_email)
+    assert (await client.post(f"{CASES}/{case_id}/take", headers=rina)).status_code == 200
+    assert (await client.post(f"{CASES}/{case_id}/release", headers=rina)).status_code == 200
+    assert (await client.post(f"{CASES}/{case_id}/take", headers=rina)).status_code == 200
+    moved = await client.post(f"{CASES}/{case_id}/take-over", headers=budi)
+    assert moved.status_code == 200, moved.text
+    register = moved.json()["register_number"]
+
+    report = await deliver_due(settings, NOW)
+    assert report.sent == 1 and report.failed == 0
+    (mail,) = [item.message() for item in smtp_server.handler.received]
+    assert str(mail["To"]) == rina_email
+    subject = " ".join(str(mail["Subject"]).split())  # a long subject comes back folded
+    assert subject == f"Permohonan {register} diambil alih oleh {budi_email}"
+    body = mail.get_content()
+    assert f"hanya {budi_email} yang dapat memutuskannya" in body
+    assert f"https://tka.example.test/petugas/permohonan/{case_id}" in body
+    assert (await deliver_due(settings, NOW + timedelta(hours=1))).sent == 1  # the digest only
+    assert len(smtp_server.handler.received) == 2
+
+
+async def test_a_take_over_that_loses_the_race_mails_nobody(
+    client,
+    office,  # noqa: F811
+    settings,
+) -> None:
+    """The notice is queued in the move's transaction: a take-over refused (the holder decided
+    first) leaves no mail behind."""
+    case_id = await submitted_itas(client, office)
+    rina, budi = [await bearer(client, await account("officer")) for _ in range(2)]
+    assert (await client.post(f"{CASES}/{case_id}/take", headers=rina)).status_code == 200
+    decided = await client.post(
+        f"{CASES}/{case_id}/decision", json={"decision": "approve"}, headers=rina
+    )
+    assert decided.status_code == 200, decided.text
+    refused = await client.post(f"{CASES}/{case_id}/take-over", headers=budi)
+    assert refused.status_code == 409
+    kinds = {row["kind"] for row in await Notification.select(Notification.kind)}
+    assert "case_taken_over" not in kinds

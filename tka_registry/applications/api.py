@@ -7,7 +7,6 @@ rate-limited per client address and per register number; it answers only a case'
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -47,10 +46,10 @@ from tka_registry.rules.nationality import UnknownNationality, canonical_nationa
 from tka_registry.security.rate_limits import limit_case_lookups, track_rate_limit
 
 CASE_ROLES = (*OFFICE_ROLES, Role.EMPLOYER)
-ASSIGNMENT_MOVES: dict[str, Callable[..., Awaitable[Any]]] = {
-    "take": assignment.take_case,
-    "release": assignment.release_case,
-    "take-over": assignment.take_over_case,
+ASSIGNMENT_MOVES = {
+    "take": assignment.TAKE,
+    "release": assignment.RELEASE,
+    "take-over": assignment.TAKE_OVER,
 }
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
 
@@ -202,7 +201,9 @@ class ApplicationController(Controller):
         ("ambil alih", when that officer is absent: in the history and audit with both names).
         Only the officer who has a case decides it."""
         move = ASSIGNMENT_MOVES[request.url.path.rstrip("/").rsplit("/", 1)[-1]]
-        await move(call.actor, application_id, now=call.now)
+        await assignment.move_case(
+            move, call.actor, application_id, now=call.now, settings=call.settings
+        )
         return await service.get_application(
             call.actor, application_id, settings=call.settings, today=call.today
         )

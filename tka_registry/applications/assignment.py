@@ -15,6 +15,8 @@ from tka_registry.applications.tables import Application
 from tka_registry.audit.service import record
 from tka_registry.db import write_transaction
 from tka_registry.errors import Conflict
+from tka_registry.notifications.outbox import queue_take_over
+from tka_registry.settings import Settings
 
 
 class CaseTaken(Conflict):
@@ -82,11 +84,14 @@ async def take_case(actor: Actor, application_id: int, *, now: datetime) -> None
             await record(actor, "application.take", "application", application_id, {})
 
 
-async def take_over_case(actor: Actor, application_id: int, *, now: datetime) -> str | None:
+async def take_over_case(
+    actor: Actor, application_id: int, *, now: datetime, settings: Settings
+) -> str | None:
     """Move a submitted case from the officer who has it to ``actor`` (the holder is absent);
     answers that officer, or None when nobody had it (then it is an ordinary take). The move
     is conditional on the holder read here, so a decision or a hand-over made at the same
-    moment wins and this answers 409."""
+    moment wins and this answers 409. The officer who had it is emailed (the outbox, in the
+    move's transaction)."""
     async with write_transaction(Application._meta.db):
         row = await _submitted_row(actor, application_id)
         previous = other_holder(row["assigned_to"], actor)
@@ -98,6 +103,7 @@ async def take_over_case(actor: Actor, application_id: int, *, now: datetime) ->
         await add_event(application_id, actor, "taken_over", now, previous)
         moved = {"from": previous, "to": actor.email}
         await record(actor, "application.take_over", "application", application_id, moved)
+        await queue_take_over(row, previous, actor.email, settings=settings, now=now)
     return previous
 
 
@@ -112,3 +118,18 @@ async def release_case(actor: Actor, application_id: int, *, now: datetime) -> N
         ).where(Application.id == application_id)
         await add_event(application_id, actor, "released", now)
         await record(actor, "application.release", "application", application_id, {})
+
+
+TAKE, RELEASE, TAKE_OVER = "take", "release", "take_over"
+
+
+async def move_case(
+    move: str, actor: Actor, application_id: int, *, now: datetime, settings: Settings
+) -> None:
+    """One of the moves by name (TAKE, RELEASE, TAKE_OVER), for the API and the page alike."""
+    if move == TAKE_OVER:
+        await take_over_case(actor, application_id, now=now, settings=settings)
+    elif move == RELEASE:
+        await release_case(actor, application_id, now=now)
+    else:
+        await take_case(actor, application_id, now=now)

@@ -144,7 +144,7 @@ class ReviewPages(Controller):
         values = await form_values(request)
         _ = translator(request)
         action = values.get("action")
-        act = TAKE_ACTIONS.get(action or "", assignment.take_case)
+        move = TAKE_ACTIONS.get(action or "", assignment.TAKE)
         try:
             if action == "ambil_alih" and not confirmed(values):
                 case = await service.get_application(
@@ -153,7 +153,9 @@ class ReviewPages(Controller):
                 holder = assignment.other_holder(case.assigned_to, call.actor)
                 if holder is not None:
                     return take_over_confirmation(_, case, holder)
-            await act(call.actor, case_id, now=call.now)
+            await assignment.move_case(
+                move, call.actor, case_id, now=call.now, settings=call.settings
+            )
         except NotFound:
             raise
         except DomainError as error:
@@ -229,9 +231,9 @@ class ReviewPages(Controller):
 
 
 TAKE_ACTIONS = {
-    "ambil": assignment.take_case,
-    "lepas": assignment.release_case,
-    "ambil_alih": assignment.take_over_case,
+    "ambil": assignment.TAKE,
+    "lepas": assignment.RELEASE,
+    "ambil_alih": assignment.TAKE_OVER,
 }
 
 

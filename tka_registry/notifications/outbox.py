@@ -10,7 +10,11 @@ from typing import Any
 from tka_registry.accounts.tables import Account
 from tka_registry.employers.tables import Employer
 from tka_registry.notifications.tables import Notification
-from tka_registry.notifications.wording import decision_message, submission_line
+from tka_registry.notifications.wording import (
+    decision_message,
+    submission_line,
+    take_over_message,
+)
 from tka_registry.settings import Settings
 
 
@@ -66,6 +70,34 @@ async def queue_decision(
                 "next_attempt_at": now,
             }
         )
+
+
+async def queue_take_over(
+    row: dict[str, Any], previous: str, by: str, *, settings: Settings, now: datetime
+) -> None:
+    """Tell the officer who had a case (``previous``, their account's email) that ``by`` took
+    it over: they learn it from their mail, not from a decision they can no longer make."""
+    register_number = row["register_number"] or str(row["id"])
+    subject, body = take_over_message(
+        settings.language,
+        register_number=register_number,
+        person=row["person_name"],
+        by=by,
+        link=f"{settings.base_url.rstrip('/')}/petugas/permohonan/{row['id']}",
+    )
+    await _queue(
+        {
+            "kind": "case_taken_over",
+            "dedupe_key": f"take_over:{row['id']}:{now.isoformat()}",
+            "recipient": previous,
+            "language": settings.language,
+            "subject": subject,
+            "body": body,
+            "application_id": row["id"],
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+    )
 
 
 def digest_slot(now: datetime, minutes: int) -> datetime:

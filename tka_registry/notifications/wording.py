@@ -50,6 +50,32 @@ def decision_message(
     return subject, "\n".join([*lines, "", OFFICE[lang]]) + "\n"
 
 
+def take_over_message(
+    language: str, *, register_number: str, person: str, by: str, link: str
+) -> tuple[str, str]:
+    """Subject and body telling an officer that a colleague took over a case they had."""
+    lang = _language(language)
+    if lang == "id":
+        subject = f"Permohonan {register_number} diambil alih oleh {by}"
+        lines = [
+            f"Permohonan {register_number} ({person}) yang sedang Anda tangani telah diambil alih"
+            f" oleh {by}. Sejak sekarang hanya {by} yang dapat memutuskannya.",
+            "Riwayat permohonan dan log audit mencatat pengambilalihan ini dengan kedua nama.",
+            "",
+            f"Lihat permohonan: {link}",
+        ]
+    else:
+        subject = f"Application {register_number} taken over by {by}"
+        lines = [
+            f"{by} has taken over application {register_number} ({person}), which you had."
+            f" From now on only {by} can decide it.",
+            "The case's history and the audit log record the take-over with both names.",
+            "",
+            f"See the application: {link}",
+        ]
+    return subject, "\n".join([*lines, "", OFFICE[lang]]) + "\n"
+
+
 def submission_line(
     language: str, *, register_number: str, person: str, kind: str, link: str
 ) -> str:
