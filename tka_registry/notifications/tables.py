@@ -6,7 +6,7 @@ from piccolo.table import Table
 
 class Notification(Table, tablename="notification_outbox"):
     id: Serial
-    kind = Varchar(length=30, null=False)  # case_decision | submission
+    kind = Varchar(length=30, null=False)  # case_decision | case_taken_over | submission
     # Unique: the same decision never queues the same recipient twice.
     dedupe_key = Varchar(length=160, null=False, unique=True)
     recipient = Varchar(length=254, null=False)
